@@ -1,0 +1,79 @@
+import { writeFile } from 'node:fs/promises';
+import {
+  appRouter,
+  createServices,
+  DEMO_CUSTOMER,
+  DEMO_MECHANIC,
+  MigrationError,
+  resolveMigration,
+  seedDemoShop,
+} from '@mechanic-shop/core';
+import { migrate } from './startup.ts';
+import { appSettingsOf, ConfigError, loadConfig } from './config.ts';
+import { createLogger } from './logger.ts';
+import { buildOpenApiDocument } from './rest/openapi.ts';
+
+const USAGE = `usage:
+  cli migrate                              apply pending migrations to DATABASE_URL
+  cli migrate --mark-rolled-back <name>    after repairing a failed migration by hand: retry it on the next run
+  cli migrate --mark-applied <name>        after completing a failed migration by hand: record it as applied
+  cli seed [--force]                       fill the database with a small demo shop (refused in production without --force)
+  cli openapi [file]                       write the OpenAPI document (default: openapi.json)`;
+
+async function main(args: string[]): Promise<number> {
+  const [command, option, name] = args;
+  const config = loadConfig({ ...process.env, MIGRATE_ON_START: 'false' });
+  const log = createLogger(config.LOG_LEVEL === 'silent' ? 'info' : config.LOG_LEVEL);
+  switch (command) {
+    case 'migrate':
+      if (option === '--mark-rolled-back' || option === '--mark-applied') {
+        if (!name) break;
+        await resolveMigration({ url: config.DATABASE_URL }, name, option === '--mark-applied' ? 'applied' : 'rolled-back');
+        log.info({ migration: name }, `marked ${option === '--mark-applied' ? 'applied' : 'rolled back'}`);
+        return 0;
+      }
+      if (option !== undefined) break;
+      await migrate(config, log);
+      return 0;
+    case 'seed': {
+      if (config.production && option !== '--force') {
+        console.error('Refusing to seed demo accounts with published passwords into a production database (use --force if you mean it).');
+        return 1;
+      }
+      await migrate(config, log);
+      const running = await createServices(appSettingsOf({ ...config, RATE_LIMIT: 'off', CACHE: 'off', REDIS_URL: undefined }, log));
+      try {
+        const created = await seedDemoShop(running.services);
+        log.info({ created }, 'demo shop seeded');
+        console.log(
+          `Demo logins:\n  mechanic  ${DEMO_MECHANIC.email} / ${DEMO_MECHANIC.password}\n  customer  ${DEMO_CUSTOMER.email} / ${DEMO_CUSTOMER.password}`,
+        );
+      } finally {
+        await running.close();
+      }
+      return 0;
+    }
+    case 'openapi': {
+      const file = option ?? 'openapi.json';
+      await writeFile(
+        file,
+        `${JSON.stringify(buildOpenApiDocument(appRouter, { version: process.env.npm_package_version ?? '0.1.0' }), null, 2)}\n`,
+      );
+      log.info({ file }, 'wrote the OpenAPI document');
+      return 0;
+    }
+  }
+  console.error(USAGE);
+  return 2;
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof ConfigError || error instanceof MigrationError) {
+    console.error(error.message);
+    process.exitCode = 1;
+  } else {
+    throw error;
+  }
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { CONFIG_VARIABLES, ConfigError, loadConfig } from './config.ts';
+
+describe('loadConfig', () => {
+  it('has working defaults for a development machine, with a generated secret and a warning', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({ PORT: 3000, HOST: '127.0.0.1', DATABASE_URL: 'file:./data/mechanic-shop.db', production: false });
+    expect(config.JWT_SECRET.length).toBeGreaterThanOrEqual(32);
+    expect(config.warnings.join()).toMatch(/JWT_SECRET/);
+  });
+
+  it('names the bad variable and the value it got', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(ConfigError);
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT: .*"eighty"/);
+    expect(() => loadConfig({ DATABASE_URL: 'oracle://x' })).toThrow(/DATABASE_URL: must start with/);
+  });
+
+  it('refuses production without a secret of at least 32 bytes, or with a weak bcrypt cost', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET: required in production/);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short' })).toThrow(/at least 32 bytes/);
+    const secret = 's'.repeat(32);
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret, BCRYPT_COST: '8' })).toThrow(/BCRYPT_COST/);
+    expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret }).warnings).toEqual([]);
+  });
+});
+
+describe('.env.example', () => {
+  const example = readFileSync(new URL('../../../.env.example', import.meta.url), 'utf8');
+  const listed = [...example.matchAll(/^([A-Z_]+)=(.*)$/gm)];
+
+  it('lists every variable the server reads, and no other', () => {
+    expect(listed.map(([, name]) => name).sort()).toEqual([...CONFIG_VARIABLES].sort());
+  });
+
+  it('is a valid configuration as it stands (outside production)', () => {
+    const env = Object.fromEntries(listed.map(([, name, value]) => [name!, value!]));
+    expect(() => loadConfig(env)).not.toThrow();
+  });
+});

@@ -1,0 +1,84 @@
+import { createServices } from '@mechanic-shop/core';
+import { readFileSync } from 'node:fs';
+import { ensureDatabaseDirectory, prepareDatabase, StartupGate } from './startup.ts';
+import { appSettingsOf, ConfigError, loadConfig, type Config } from './config.ts';
+import { createLogger, createRequestLogger } from './logger.ts';
+import { createApiServer } from './server.ts';
+
+/** Starts the API: configuration, migrations, services, HTTP, and a graceful stop on SIGTERM/SIGINT. */
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+  const log = createLogger(config.LOG_LEVEL);
+  for (const warning of config.warnings) log.warn({}, warning);
+  // Every request handles its own errors; a promise some dependency left
+  // unhandled (drivers, while a database drops) is logged instead of ending the
+  // process and every request in flight with it.
+  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled rejection (the API keeps serving)'));
+
+  await ensureDatabaseDirectory(config.DATABASE_URL);
+  // Connections to a server database open lazily: this works while it is down.
+  const running = await createServices(appSettingsOf(config, log));
+  const gate = new StartupGate();
+
+  const requestLog = createRequestLogger(config.LOG_LEVEL);
+  const api = createApiServer({
+    services: running.services,
+    log,
+    requestLog,
+    ping: running.ping,
+    maxBodyBytes: config.MAX_BODY_BYTES,
+    trustedProxies: config.trustedProxies,
+    gate,
+    version: (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version,
+  });
+  const address = await api.listen(config.PORT, config.HOST);
+  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  log.info(
+    {
+      url,
+      docs: `${url}/docs`,
+      database: running.services.provider,
+      mode: config.NODE_ENV,
+      rate_limit: config.RATE_LIMIT === 'off' ? 'off' : config.REDIS_URL ? 'redis (in-memory insurance)' : 'memory',
+      cache:
+        config.CACHE === 'off' ? 'off' : `memory, ttl ${config.CACHE_TTL_SECONDS}s${config.REDIS_URL ? ', invalidated over redis' : ''}`,
+      trusted_proxies: config.trustedProxies ? 'set' : 'none',
+      bcrypt_cost: config.BCRYPT_COST,
+    },
+    `Mechanic Shop API listening on ${url}`,
+  );
+
+  const stopped = new AbortController();
+  const stop = async (signal: string) => {
+    if (stopped.signal.aborted) return;
+    stopped.abort();
+    log.info({ signal }, 'shutting down');
+    await api.close(config.SHUTDOWN_TIMEOUT_MS);
+    await running.close();
+    requestLog.flush();
+    log.info({}, 'stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+
+  try {
+    await prepareDatabase(running.services, config, log, gate, stopped.signal);
+    log.info({}, 'ready');
+  } catch (error) {
+    if (stopped.signal.aborted) return;
+    log.fatal({ err: error }, 'start-up failed');
+    await api.close(0);
+    await running.close();
+    process.exit(1);
+  }
+}
+
+await main();

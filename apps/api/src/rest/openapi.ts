@@ -1,0 +1,228 @@
+import type { AnyRouter } from '@trpc/server';
+import { generateOpenApiDocument, type OpenAPIObject } from 'trpc-to-openapi';
+import { PROBLEMS, type ProblemCode } from '@mechanic-shop/core';
+import { problemType } from '../http/problem.ts';
+import { restRoutesOf, type RestRoute } from './routes.ts';
+
+export const SECURITY_SCHEME = 'bearerAuth';
+
+const TAGS = [
+  { name: 'customers', description: 'Customer accounts and logins.' },
+  { name: 'mechanics', description: "The shop's staff: accounts, logins and the busiest mechanics." },
+  { name: 'service-tickets', description: 'Repair jobs on a customer vehicle, with their mechanics and parts.' },
+  { name: 'inventory', description: 'Parts in stock (mechanics only).' },
+  { name: 'assignments', description: 'Which mechanic works on which ticket.' },
+];
+
+type Operation = {
+  security?: Array<Record<string, string[]>>;
+  description?: string;
+  parameters?: unknown[];
+  requestBody?: unknown;
+  responses: Record<string, unknown>;
+};
+
+/**
+ * The OpenAPI 3.1 document of the REST door: generated from the router by
+ * trpc-to-openapi, then completed from each route's meta so that it tells the
+ * truth about what the server does (success statuses, who may call, problem+json
+ * errors, response headers), which the generator cannot know.
+ */
+export function buildOpenApiDocument(router: AnyRouter, options: { version: string; serverUrl?: string }): OpenAPIObject {
+  const document = generateOpenApiDocument(router, {
+    title: 'Mechanic Shop API',
+    version: options.version,
+    description:
+      'Customers, mechanics, service tickets, inventory and mechanic assignments of an auto-repair shop. ' +
+      'The same API is served over tRPC at /trpc and typed for TypeScript by the @mechanic-shop/sdk package.\n\n' +
+      'Log in with `POST /customers/login` or `POST /mechanics/login` and send the token as `Authorization: Bearer <token>`. ' +
+      'Errors are RFC 9457 problem details (`application/problem+json`) with a stable `code`.',
+    baseUrl: options.serverUrl ?? '/',
+    securitySchemes: { [SECURITY_SCHEME]: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+  });
+  document.tags = TAGS;
+  document.components ??= {};
+  document.components.schemas = { ...document.components.schemas, ...PROBLEM_SCHEMAS };
+  document.components.headers = { ...document.components.headers, ...HEADERS };
+
+  for (const route of restRoutesOf(router)) {
+    const operation = document.paths?.[route.path]?.[route.method.toLowerCase() as 'get'] as Operation | undefined;
+    if (operation) completeOperation(operation, route);
+  }
+  return document;
+}
+
+function completeOperation(operation: Operation, route: RestRoute): void {
+  const { meta } = route;
+  addBodyExamples(operation, route);
+  const access = meta.access ?? 'public';
+  const bearer = { [SECURITY_SCHEME]: [] };
+  operation.security = access !== 'public' ? [bearer] : meta.tokenEffect ? [{}, bearer] : [];
+
+  const rules = [
+    ACCESS_TEXT[access],
+    meta.ownership && `Only: ${meta.ownership}.`,
+    meta.tokenEffect && `Token: ${meta.tokenEffect}`,
+  ].filter(Boolean);
+  operation.description = [operation.description, `**Access:** ${rules.join(' ')}`].filter(Boolean).join('\n\n');
+
+  const success = operation.responses['200'] as { description: string; content?: unknown; headers?: unknown };
+  delete operation.responses['200'];
+  const status = meta.successStatus ?? 200;
+  operation.responses = {
+    [String(status)]:
+      status === 204
+        ? {
+            description: 'Done; no content.',
+            headers: { 'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' }, ...RATE_LIMIT_HEADERS },
+          }
+        : {
+            ...success,
+            description: status === 201 ? 'Created.' : 'OK.',
+            headers: {
+              'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' },
+              ...RATE_LIMIT_HEADERS,
+              ...(route.method === 'GET'
+                ? { ETag: { $ref: '#/components/headers/ETag' }, 'Cache-Control': { $ref: '#/components/headers/Cache-Control' } }
+                : {}),
+            },
+          },
+    ...(route.method === 'GET' ? { '304': { description: 'Not modified: the `If-None-Match` ETag is current.' } } : {}),
+    ...errorResponses(route, Boolean(operation.parameters?.length || operation.requestBody)),
+  };
+}
+
+/**
+ * zod-openapi leaves out the `examples` of input schemas that contain a
+ * transform (our money fields); put the procedure's examples back, without the
+ * path parameters, which are not part of the body.
+ */
+function addBodyExamples(operation: Operation, route: RestRoute): void {
+  const schema = (operation.requestBody as { content?: Record<string, { schema?: Record<string, unknown> }> } | undefined)?.content?.[
+    'application/json'
+  ]?.schema;
+  if (!schema || schema.examples || schema.example || !route.inputExamples) return;
+  const pathParameters = route.parameterNames;
+  schema.examples = route.inputExamples.map((example) =>
+    Object.fromEntries(Object.entries(example as Record<string, unknown>).filter(([key]) => !pathParameters.includes(key))),
+  );
+}
+
+const ACCESS_TEXT = {
+  public: 'Public.',
+  authenticated: 'Any customer or mechanic token.',
+  customer: 'Customer token.',
+  mechanic: 'Mechanic token.',
+} as const;
+
+function errorResponses(route: RestRoute, hasInput: boolean): Record<string, unknown> {
+  const { meta, method, path } = route;
+  const codes = new Set<ProblemCode>(meta.errors ?? []);
+  if (hasInput) codes.add('validation_failed');
+  if (method !== 'GET' && method !== 'DELETE')
+    ['malformed_json', 'payload_too_large', 'unsupported_media_type'].forEach((code) => codes.add(code as ProblemCode));
+  if (meta.access !== 'public' || meta.tokenEffect?.startsWith('Required')) {
+    codes.add('unauthenticated');
+    codes.add('forbidden');
+  }
+  if (path.includes('{')) codes.add('not_found');
+  ['rate_limited', 'internal_error', 'service_unavailable'].forEach((code) => codes.add(code as ProblemCode));
+
+  const byStatus = new Map<number, ProblemCode[]>();
+  for (const code of codes) byStatus.set(PROBLEMS[code].status, [...(byStatus.get(PROBLEMS[code].status) ?? []), code]);
+  return Object.fromEntries(
+    [...byStatus.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([status, list]) => [
+        String(status),
+        {
+          description: list.map((code) => `\`${code}\`: ${PROBLEMS[code].title}`).join('; '),
+          ...(status === 401 ? { headers: { 'WWW-Authenticate': { $ref: '#/components/headers/WWW-Authenticate' } } } : {}),
+          ...(status === 429 ? { headers: { ...RATE_LIMIT_HEADERS, 'Retry-After': { $ref: '#/components/headers/Retry-After' } } } : {}),
+          content: {
+            'application/problem+json': {
+              schema: { $ref: `#/components/schemas/${list.includes('validation_failed') ? 'ValidationProblem' : 'Problem'}` },
+              example: {
+                type: problemType(list[0]!),
+                title: PROBLEMS[list[0]!].title,
+                status,
+                detail: PROBLEMS[list[0]!].title,
+                code: list[0],
+                request_id: '5f0c6f1e-2f0a-4d8e-9a53-1c2b3d4e5f60',
+              },
+            },
+          },
+        },
+      ]),
+  );
+}
+
+type Components = NonNullable<OpenAPIObject['components']>;
+
+const PROBLEM_SCHEMAS: NonNullable<Components['schemas']> = {
+  Problem: {
+    type: 'object',
+    description: 'RFC 9457 problem details.',
+    required: ['type', 'title', 'status', 'detail', 'code'],
+    properties: {
+      type: {
+        type: 'string',
+        description: 'A URI reference naming the problem type; `GET` it for a description.',
+        example: '/problems/not_found',
+      },
+      title: { type: 'string', description: 'A short summary of the problem type.' },
+      status: { type: 'integer', description: 'The HTTP status code.' },
+      detail: { type: 'string', description: 'What went wrong with this request.' },
+      code: { type: 'string', enum: Object.keys(PROBLEMS), description: 'Stable machine-readable code; switch on this.' },
+      request_id: { type: 'string', description: 'The request id (also in `X-Request-Id`); quote it when reporting a 5xx.' },
+    },
+  },
+  ValidationProblem: {
+    allOf: [
+      { $ref: '#/components/schemas/Problem' },
+      {
+        type: 'object',
+        properties: {
+          errors: {
+            type: 'array',
+            description: 'The invalid fields.',
+            items: {
+              type: 'object',
+              required: ['field', 'message'],
+              properties: {
+                field: { type: 'string', description: 'Dotted path of the field, e.g. `add_ids.2`.' },
+                message: { type: 'string' },
+              },
+            },
+          },
+        },
+      },
+    ],
+  },
+};
+
+const RATE_LIMIT_HEADERS = {
+  'RateLimit-Policy': { $ref: '#/components/headers/RateLimit-Policy' },
+  RateLimit: { $ref: '#/components/headers/RateLimit' },
+};
+
+const HEADERS: NonNullable<Components['headers']> = {
+  'RateLimit-Policy': {
+    description: 'The rate-limit policies this call counts against (IETF httpapi draft): `"<name>";q=<quota>;w=<window seconds>`.',
+    schema: { type: 'string' },
+    example: '"global";q=600;w=60, "write";q=120;w=60',
+  },
+  RateLimit: {
+    description: 'What is left of each policy: `"<name>";r=<remaining>;t=<seconds until reset>`.',
+    schema: { type: 'string' },
+    example: '"global";r=599;t=60, "write";r=119;t=60',
+  },
+  'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } },
+  'Cache-Control': {
+    description: 'Always revalidate (`no-cache`); `private` when the answer depends on the token.',
+    schema: { type: 'string' },
+  },
+  'X-Request-Id': { description: 'The request id, echoed from the request when it sent a valid one.', schema: { type: 'string' } },
+  ETag: { description: 'Validator of the representation; send it back in `If-None-Match` to get a 304.', schema: { type: 'string' } },
+  'WWW-Authenticate': { description: 'The authentication scheme (RFC 6750).', schema: { type: 'string' } },
+};

@@ -1,0 +1,132 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { request, startTestServer, type TestServer } from './server-harness.ts';
+import { customerBody, mechanicBody, registerCustomer, registerMechanic } from './accounts.ts';
+
+let server: TestServer;
+let mechanicToken: string;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  ({ token: mechanicToken } = await registerMechanic(server));
+});
+afterAll(() => server.close());
+
+describe('POST /customers', () => {
+  it('201 with the customer and no password or hash', async () => {
+    const body = customerBody();
+    const response = await request(server, 'POST', '/customers', { json: body });
+    expect(response.status).toBe(201);
+    expect(response.body).toEqual({ id: expect.any(Number), name: body.name, email: body.email, phone: body.phone, address: body.address });
+    expect(JSON.stringify(response.body)).not.toMatch(/password|hash/i);
+  });
+
+  it('409 email_taken for an email already registered, in any case or spacing', async () => {
+    const body = customerBody();
+    await request(server, 'POST', '/customers', { json: body });
+    const again = await request(server, 'POST', '/customers', { json: { ...body, email: ` ${body.email.toUpperCase()} ` } });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ code: 'email_taken', status: 409, type: '/problems/email_taken' });
+  });
+
+  it('400 listing every bad field, as problem+json', async () => {
+    const response = await request(server, 'POST', '/customers', {
+      json: { name: '', email: 'not-an-email', phone: 'x', address: 'somewhere', password: 'short', role: 'mechanic' },
+    });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toBe('application/problem+json');
+    expect(response.body.code).toBe('validation_failed');
+    expect(response.body.errors.map((error: { field: string }) => error.field).sort()).toEqual([
+      'email',
+      'name',
+      'password',
+      'phone',
+      'role',
+    ]);
+  });
+});
+
+describe('POST /customers/login', () => {
+  it('200 with a bearer token', async () => {
+    const body = customerBody();
+    await request(server, 'POST', '/customers', { json: body });
+    const response = await request(server, 'POST', '/customers/login', { json: { email: body.email, password: body.password } });
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ token: expect.any(String), token_type: 'Bearer', expires_in: 3600 });
+  });
+
+  it('401 with the same message for a wrong password and an unknown email', async () => {
+    const body = customerBody();
+    await request(server, 'POST', '/customers', { json: body });
+    const wrong = await request(server, 'POST', '/customers/login', { json: { email: body.email, password: 'wrong password' } });
+    const unknown = await request(server, 'POST', '/customers/login', { json: { email: 'nobody@example.com', password: body.password } });
+    expect([wrong.status, unknown.status]).toEqual([401, 401]);
+    expect(wrong.body.detail).toBe(unknown.body.detail);
+    expect(wrong.body.code).toBe('invalid_credentials');
+  });
+});
+
+describe('GET /customers', () => {
+  it('401 without a token (with WWW-Authenticate), 403 with a customer token', async () => {
+    const { token } = await registerCustomer(server);
+    const none = await request(server, 'GET', '/customers');
+    expect(none.status).toBe(401);
+    expect(none.headers.get('www-authenticate')).toBe('Bearer');
+    expect((await request(server, 'GET', '/customers', { token })).status).toBe(403);
+  });
+
+  it('200 with the paginated list for a mechanic; 400 for bad paging values', async () => {
+    await registerCustomer(server);
+    const page = await request(server, 'GET', '/customers?page=1&per_page=1', { token: mechanicToken });
+    expect(page.status).toBe(200);
+    expect(page.body).toMatchObject({ page: 1, per_page: 1, items: [expect.objectContaining({ id: expect.any(Number) })] });
+    expect(page.body.pages).toBe(page.body.total);
+    for (const query of ['per_page=101', 'page=0', 'page=abc', 'per_page=', 'unknown=1']) {
+      const bad = await request(server, 'GET', `/customers?${query}`, { token: mechanicToken });
+      expect(bad.status, query).toBe(400);
+    }
+  });
+});
+
+describe('GET/PUT/DELETE /customers/{id}', () => {
+  it('a customer reads their own account; a mechanic any; another customer gets 403; unknown ids 404', async () => {
+    const ada = await registerCustomer(server);
+    const bob = await registerCustomer(server);
+    expect((await request(server, 'GET', `/customers/${ada.id}`, { token: ada.token })).status).toBe(200);
+    expect((await request(server, 'GET', `/customers/${ada.id}`, { token: mechanicToken })).body).toMatchObject({ id: ada.id });
+    expect((await request(server, 'GET', `/customers/${ada.id}`, { token: bob.token })).status).toBe(403);
+    expect((await request(server, 'GET', '/customers/99999', { token: mechanicToken })).status).toBe(404);
+    expect((await request(server, 'GET', '/customers/abc', { token: mechanicToken })).status).toBe(400);
+  });
+
+  it('PUT changes a subset of your own fields; 401 without token, 403 for mechanics and other customers', async () => {
+    const ada = await registerCustomer(server);
+    const bob = await registerCustomer(server);
+    const changed = await request(server, 'PUT', `/customers/${ada.id}`, { token: ada.token, json: { address: '1 New Street' } });
+    expect(changed.status).toBe(200);
+    expect(changed.body.address).toBe('1 New Street');
+    expect((await request(server, 'PUT', `/customers/${ada.id}`, { json: { address: 'x' } })).status).toBe(401);
+    expect((await request(server, 'PUT', `/customers/${ada.id}`, { token: 'garbage', json: { address: 'x' } })).status).toBe(401);
+    expect((await request(server, 'PUT', `/customers/${ada.id}`, { token: mechanicToken, json: { address: 'x' } })).status).toBe(403);
+    expect((await request(server, 'PUT', `/customers/${ada.id}`, { token: bob.token, json: { address: 'x' } })).status).toBe(403);
+    expect((await request(server, 'PUT', `/customers/${ada.id}`, { token: ada.token, json: { email: bob.email } })).status).toBe(409);
+  });
+
+  it('DELETE removes your own account (204) and its token stops working', async () => {
+    const ada = await registerCustomer(server);
+    const bob = await registerCustomer(server);
+    expect((await request(server, 'DELETE', `/customers/${ada.id}`, { token: bob.token })).status).toBe(403);
+    expect((await request(server, 'DELETE', `/customers/${ada.id}`, { token: mechanicToken })).status).toBe(403);
+    const deleted = await request(server, 'DELETE', `/customers/${ada.id}`, { token: ada.token });
+    expect(deleted.status).toBe(204);
+    expect(deleted.body).toBeUndefined();
+    expect((await request(server, 'GET', `/customers/${ada.id}`, { token: mechanicToken })).status).toBe(404);
+    expect((await request(server, 'GET', `/customers/${ada.id}`, { token: ada.token })).status).toBe(401);
+  });
+});
+
+describe('mechanic tokens and customer tokens stay apart', () => {
+  it('a mechanic body on the customer route is still just a customer', async () => {
+    const response = await request(server, 'POST', '/customers', { json: { ...mechanicBody(), salary: undefined } });
+    expect(response.status).toBe(201);
+  });
+});

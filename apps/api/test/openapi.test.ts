@@ -1,0 +1,89 @@
+import { validate } from '@scalar/openapi-parser';
+import { appRouter } from '@mechanic-shop/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { restRoutesOf } from '../src/rest/routes.ts';
+import { request, startTestServer, type TestServer } from './server-harness.ts';
+
+let server: TestServer;
+let document: any;
+beforeAll(async () => {
+  server = await startTestServer();
+  document = (await request(server, 'GET', '/openapi.json')).body;
+});
+afterAll(() => server.close());
+
+type Operation = {
+  operationId?: string;
+  summary?: string;
+  tags?: string[];
+  security?: Array<Record<string, string[]>>;
+  responses: Record<string, any>;
+};
+const operations = (): Array<[string, string, Operation]> =>
+  Object.entries(document.paths as Record<string, Record<string, Operation>>).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, operation]) => [method.toUpperCase(), path, operation] as [string, string, Operation]),
+  );
+
+describe('GET /openapi.json', () => {
+  it('is a valid OpenAPI 3.1 document', async () => {
+    expect(document.openapi).toBe('3.1.0');
+    const { valid, errors } = await validate(document);
+    expect(errors).toEqual([]);
+    expect(valid).toBe(true);
+  });
+
+  it('lists every REST route of the router, each with its security requirement', () => {
+    const routes = restRoutesOf(appRouter);
+    expect(
+      operations()
+        .map(([method, path]) => `${method} ${path}`)
+        .sort(),
+    ).toEqual(routes.map((route) => `${route.method} ${route.path}`).sort());
+    for (const route of routes) {
+      const operation = document.paths[route.path][route.method.toLowerCase()] as Operation;
+      const schemes = (operation.security ?? []).map((requirement) => Object.keys(requirement).join());
+      if (route.meta.access === 'public') {
+        expect(schemes.filter(Boolean), `${route.method} ${route.path}`).toEqual(route.meta.tokenEffect ? ['bearerAuth'] : []);
+      } else {
+        expect(schemes, `${route.method} ${route.path}`).toEqual(['bearerAuth']);
+      }
+    }
+    expect(Object.keys(document.components.securitySchemes)).toEqual(['bearerAuth']);
+  });
+
+  it('gives every operation an id, a summary, tags and problem+json error responses', () => {
+    for (const [method, path, operation] of operations()) {
+      const name = `${method} ${path}`;
+      expect(operation.operationId, name).toBeTruthy();
+      expect(operation.summary, name).toBeTruthy();
+      expect(operation.tags?.length, name).toBeGreaterThan(0);
+      for (const [status, response] of Object.entries(operation.responses)) {
+        if (Number(status) >= 400) expect(Object.keys(response.content), `${name} ${status}`).toEqual(['application/problem+json']);
+      }
+    }
+  });
+
+  it('gives every request body, success response and parameter an example', () => {
+    const schemas = document.components.schemas as Record<string, Record<string, unknown>>;
+    const resolve = (schema: any): Record<string, unknown> =>
+      schema?.$ref ? resolve(schemas[String(schema.$ref).split('/').pop()!]) : schema;
+    const exemplified = (schema: unknown) => ['example', 'examples'].some((key) => key in resolve(schema));
+    for (const [method, path, operation] of operations()) {
+      const name = `${method} ${path}`;
+      const body = (operation as any).requestBody?.content['application/json'].schema;
+      if (body) expect(exemplified(body), `${name} body`).toBe(true);
+      for (const [status, response] of Object.entries(operation.responses)) {
+        if (status.startsWith('2') && response.content)
+          expect(exemplified(response.content['application/json'].schema), `${name} ${status}`).toBe(true);
+      }
+      for (const parameter of (operation as any).parameters ?? [])
+        expect(exemplified(parameter.schema), `${name} ${parameter.name}`).toBe(true);
+    }
+  });
+
+  it('documents the real success status of each route', () => {
+    expect(Object.keys(document.paths['/customers'].post.responses)).toContain('201');
+    expect(Object.keys(document.paths['/customers/{id}'].delete.responses)).toContain('204');
+    expect(Object.keys(document.paths['/customers/{id}'].get.responses)).toContain('200');
+  });
+});

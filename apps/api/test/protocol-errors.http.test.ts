@@ -1,0 +1,224 @@
+import { connect } from 'node:net';
+import { testProvider } from '@mechanic-shop/core/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_BODY_DEPTH } from '../src/http/body.ts';
+import { customerBody, registerCustomer, registerMechanic } from './accounts.ts';
+import { request, startTestServer, type TestServer } from './server-harness.ts';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startTestServer();
+});
+afterAll(() => server.close());
+
+const problemJson = 'application/problem+json';
+
+describe('errors of the REST door are problem details', () => {
+  it('415 for a body that is not JSON', async () => {
+    const response = await request(server, 'POST', '/customers', {
+      rawBody: 'name=x',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(response.status).toBe(415);
+    expect(response.headers.get('content-type')).toBe(problemJson);
+    expect(response.body.code).toBe('unsupported_media_type');
+  });
+
+  it('400 malformed_json for broken JSON, with or without a charset', async () => {
+    for (const contentType of ['application/json', 'application/json; charset=utf-8']) {
+      const response = await request(server, 'POST', '/customers', { rawBody: '{"name": ', headers: { 'content-type': contentType } });
+      expect(response.status).toBe(400);
+      expect(response.body.code).toBe('malformed_json');
+    }
+  });
+
+  it('a JSON body with a charset parameter is read like any other', async () => {
+    const response = await request(server, 'POST', '/customers', {
+      rawBody: JSON.stringify(customerBody()),
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+    });
+    expect(response.status).toBe(201);
+  });
+
+  it('400 for a body nested deeper than the limit, and no 500 however deep', async () => {
+    const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+    const post = (depth: number) =>
+      request(server, 'POST', '/customers', { rawBody: `{"name":${nested(depth)}}`, headers: { 'content-type': 'application/json' } });
+    const withinLimit = await post(MAX_BODY_DEPTH - 1);
+    expect(withinLimit).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
+    expect(withinLimit.body.errors).toContainEqual(expect.objectContaining({ field: 'name' }));
+    for (const depth of [MAX_BODY_DEPTH, 5_000, 40_000]) {
+      const tooDeep = await post(depth);
+      expect(tooDeep).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
+      expect(tooDeep.body.detail).toContain(`at most ${MAX_BODY_DEPTH} levels`);
+    }
+  });
+
+  it('413 for a body over the limit', async () => {
+    const response = await request(server, 'POST', '/customers', { json: { ...customerBody(), name: 'x'.repeat(200 * 1024) } });
+    expect(response.status).toBe(413);
+    expect(response.body.code).toBe('payload_too_large');
+  });
+
+  it('404 for an unknown route and 405 with Allow for a known path', async () => {
+    const missing = await request(server, 'GET', '/no/such/route');
+    expect(missing.status).toBe(404);
+    expect(missing.body.code).toBe('route_not_found');
+    const wrongMethod = await request(server, 'DELETE', '/customers');
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toBe('POST, GET');
+  });
+
+  it('431 for a request line or headers over the size limit and 400 for malformed HTTP, as problem details', async () => {
+    const tooLong = await exchange(`GET /customers/${'9'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`);
+    expect(tooLong).toMatchObject({ status: 431, contentType: problemJson, body: { status: 431, code: 'headers_too_large' } });
+    const malformed = await exchange('GET customers HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(malformed).toMatchObject({ status: 400, contentType: problemJson, body: { status: 400, code: 'malformed_request' } });
+  });
+
+  it('answers a path with dot segments or backslashes with 404, rather than serving the route it resolves to', async () => {
+    const mechanic = await registerMechanic(server);
+    const customer = await registerCustomer(server);
+    const ticket = await request(server, 'POST', '/service_tickets', {
+      token: customer.token,
+      json: { title: 'Brakes', vin: '1HGCM82633A004352', service_date: '2026-12-01' },
+    });
+    const ticketPath = `/service_tickets/${ticket.body.id}`;
+    for (const path of [`${ticketPath}/parts/%2e%2e`, `${ticketPath}/parts/.%2E`, `${ticketPath}/parts/..`, `${ticketPath}/x\\..`]) {
+      const response = await exchange(
+        `DELETE ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${mechanic.token}\r\nConnection: close\r\n\r\n`,
+      );
+      expect(response, path).toMatchObject({ status: 404, contentType: problemJson, body: { code: 'route_not_found' } });
+    }
+    expect((await request(server, 'GET', ticketPath, { token: mechanic.token })).status).toBe(200);
+  });
+
+  it('serves absolute-form targets by their path, and answers asterisk-form ones with 404, not 500', async () => {
+    const absolute = await exchange('GET http://elsewhere.example/mechanics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    expect(absolute).toMatchObject({ status: 200, body: { page: 1 } });
+    for (const method of ['OPTIONS', 'GET']) {
+      const asterisk = await exchange(`${method} * HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      expect(asterisk).toMatchObject({ status: 404, contentType: problemJson, body: { code: 'route_not_found' } });
+    }
+  });
+
+  it('every response carries a request id, and a sensible incoming one is echoed', async () => {
+    const fresh = await request(server, 'GET', '/healthz');
+    expect(fresh.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    const echoed = await request(server, 'GET', '/mechanics', { headers: { 'x-request-id': 'trace-abc-12345' } });
+    expect(echoed.headers.get('x-request-id')).toBe('trace-abc-12345');
+    const refused = await request(server, 'GET', '/mechanics', { headers: { 'x-request-id': 'bad id with spaces' } });
+    expect(refused.headers.get('x-request-id')).not.toBe('bad id with spaces');
+  });
+
+  it('ETag on GET and 304 for a matching If-None-Match', async () => {
+    const first = await request(server, 'GET', '/mechanics');
+    const etag = first.headers.get('etag');
+    expect(etag).toMatch(/^".+"$/);
+    const again = await request(server, 'GET', '/mechanics', { headers: { 'if-none-match': etag! } });
+    expect(again.status).toBe(304);
+  });
+});
+
+describe('the REST door is strict about input trpc-to-openapi would drop', () => {
+  const errorsOf = (response: { body: { errors?: Array<{ field: string }> } }) => response.body.errors?.map(({ field }) => field);
+
+  it('a query parameter named like a member of Object.prototype is an unknown field, not a 500', async () => {
+    for (const query of ['constructor=x', 'toString=1', 'hasOwnProperty=1', '__proto__=x', '__proto__=a&__proto__=b']) {
+      const response = await request(server, 'GET', `/mechanics?${query}`);
+      expect(response, query).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
+      expect(errorsOf(response), query).toEqual([query.split('=')[0]]);
+    }
+  });
+
+  it('a body that is not a JSON object, a path parameter in the body or the query, and a query string with a body are 400s', async () => {
+    const body = customerBody();
+    const created = await request(server, 'POST', '/customers', { json: body });
+    const { token } = (await request(server, 'POST', '/customers/login', { json: { email: body.email, password: body.password } })).body;
+    const path = `/customers/${created.body.id}`;
+    for (const rawBody of ['[]', '[{"name":"X"}]', 'null', '42', 'true', '"name"']) {
+      const response = await request(server, 'PUT', path, { token, rawBody, headers: { 'content-type': 'application/json' } });
+      expect(response, rawBody).toMatchObject({ status: 400, body: { errors: [{ field: '(body)', message: 'Expected a JSON object' }] } });
+    }
+    const idInBody = await request(server, 'PUT', path, { token, json: { id: created.body.id + 1, name: 'Mallory' } });
+    expect(idInBody.status).toBe(400);
+    expect(errorsOf(idInBody)).toEqual(['id']);
+    const idInQuery = await request(server, 'GET', `${path}?id=${created.body.id + 1}`, { token });
+    expect(errorsOf(idInQuery)).toEqual(['id']);
+    const queryWithBody = await request(server, 'POST', '/customers?role=mechanic', { json: customerBody() });
+    expect(queryWithBody.status).toBe(400);
+    expect(errorsOf(queryWithBody)).toEqual(['role']);
+    expect((await request(server, 'GET', path, { token })).body).toEqual(created.body);
+  });
+});
+
+describe('health and readiness', () => {
+  it('/healthz says the process is up; /readyz that the database answers', async () => {
+    expect(await request(server, 'GET', '/healthz')).toMatchObject({ status: 200, body: { status: 'ok' } });
+    expect(await request(server, 'GET', '/readyz')).toMatchObject({ status: 200, body: { status: 'ready', database: testProvider() } });
+  });
+});
+
+describe('logs', () => {
+  it('one JSON line per request with method, route template, status, duration and request id', async () => {
+    const response = await request(server, 'GET', '/mechanics/12345');
+    const line = server.logs.find((entry) => entry.request_id === response.headers.get('x-request-id'));
+    expect(line).toMatchObject({ method: 'GET', route: '/mechanics/{id}', status: 404, duration_ms: expect.any(Number) });
+  });
+
+  it('never contain passwords or tokens', async () => {
+    const body = customerBody();
+    await request(server, 'POST', '/customers', { json: body });
+    const login = await request(server, 'POST', '/customers/login', { json: { email: body.email, password: body.password } });
+    await request(server, 'GET', '/customers/1', { token: login.body.token });
+    const text = JSON.stringify(server.logs);
+    expect(text).not.toContain(body.password);
+    expect(text).not.toContain(login.body.token);
+  });
+});
+
+/** Sends raw bytes (requests no HTTP client would send) and reads the one answer until the server closes. */
+function exchange(text: string): Promise<{ status: number; contentType: string | undefined; body: any }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(new URL(server.url).port), '127.0.0.1', () => socket.write(text));
+    const chunks: Buffer[] = [];
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('end', () => {
+      const [head = '', body = ''] = Buffer.concat(chunks).toString('utf8').split('\r\n\r\n');
+      const contentType = /^content-type: *(.+)$/im.exec(head)?.[1];
+      resolve({ status: Number(head.split(' ')[1]), contentType, body: body ? JSON.parse(body) : undefined });
+    });
+  });
+}
+
+describe('media types', () => {
+  it('are case-insensitive; other JSON-like types are a clear 415', async () => {
+    const accepted = await request(server, 'POST', '/customers', {
+      rawBody: JSON.stringify(customerBody()),
+      headers: { 'content-type': 'Application/JSON; Charset=UTF-8' },
+    });
+    expect(accepted.status).toBe(201);
+    const refused = await request(server, 'POST', '/customers', {
+      rawBody: JSON.stringify(customerBody()),
+      headers: { 'content-type': 'application/merge-patch+json' },
+    });
+    expect(refused.status).toBe(415);
+    expect(refused.body.detail).toBe('Send the body as application/json (got "application/merge-patch+json")');
+  });
+
+  it('a validation problem names the bad fields in its detail', async () => {
+    const response = await request(server, 'POST', '/customers', { json: { ...customerBody(), email: 'nope' } });
+    expect(response.body.detail).toMatch(/email/);
+  });
+});
+
+describe('the tRPC door', () => {
+  it('refuses batches of more than 50 calls', async () => {
+    const paths = (count: number) => Array.from({ length: count }, () => 'mechanics.top').join(',');
+    const input = (count: number) =>
+      encodeURIComponent(JSON.stringify(Object.fromEntries(Array.from({ length: count }, (_, index) => [index, {}]))));
+    expect((await request(server, 'GET', `/trpc/${paths(50)}?batch=1&input=${input(50)}`)).status).toBe(200);
+    expect((await request(server, 'GET', `/trpc/${paths(51)}?batch=1&input=${input(51)}`)).status).toBe(400);
+  });
+});

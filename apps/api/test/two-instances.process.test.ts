@@ -1,0 +1,80 @@
+import { randomUUID } from 'node:crypto';
+import { createScratchDatabase, testProvider } from '@mechanic-shop/core/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { customerBody, mechanicBody } from './accounts.ts';
+import { startApiProcess, type ApiProcess } from './process-harness.ts';
+import { request } from './server-harness.ts';
+import { redisAvailable, TEST_REDIS_URL } from './services.ts';
+
+const provider = testProvider();
+const withRedis = provider !== 'sqlite' && (await redisAvailable());
+const cleanups: Array<() => Promise<unknown>> = [];
+afterAll(async () => {
+  for (const cleanup of cleanups.reverse()) await cleanup();
+});
+
+const remaining = (response: { headers: Headers }) => Number(/"global";r=(\d+)/.exec(response.headers.get('ratelimit') ?? '')?.[1]);
+
+/**
+ * Two API processes behind one database and one Redis, as behind a load
+ * balancer: a client that alternates between them must see one service.
+ * (SQLite is one process's file: several instances need a server database.)
+ */
+describe.skipIf(!withRedis)(`two API processes on one ${provider} and one Redis`, () => {
+  it('agree on data, share one rate limit and read fresh after writes', async () => {
+    const scratch = await createScratchDatabase(provider);
+    cleanups.push(() => scratch.drop());
+    const env = {
+      DATABASE_URL: scratch.url,
+      REDIS_URL: TEST_REDIS_URL,
+      REDIS_KEY_PREFIX: `test-${randomUUID()}`,
+      RATE_LIMIT_GLOBAL: '60/60',
+      CACHE_TTL_SECONDS: '600',
+    };
+    // Both start at once: their migration runs take turns on the migration lock.
+    const [a, b] = await Promise.all([startApiProcess(env), startApiProcess(env)]);
+    cleanups.push(
+      () => a.stop(),
+      () => b.stop(),
+    );
+    await Promise.all([a, b].map((api) => api.waitForLog((line) => line.msg === 'ready')));
+    let turn = 0;
+    const next = (): ApiProcess => (turn++ % 2 === 0 ? a : b);
+
+    // Accounts made on one are known to the other; a token from one works on both.
+    const mechanic = mechanicBody();
+    const founder = await request(next(), 'POST', '/mechanics', { json: mechanic });
+    expect(founder.status).toBe(201);
+    const { token } = (await request(next(), 'POST', '/mechanics/login', { json: { email: mechanic.email, password: mechanic.password } }))
+      .body;
+    const customer = customerBody();
+    const created = await request(next(), 'POST', '/customers', { json: customer });
+    expect((await request(next(), 'GET', `/customers/${created.body.id}`, { token })).body).toEqual(created.body);
+
+    // Reads after writes are fresh whichever instance cached the answer.
+    const item = (await request(next(), 'POST', '/inventory', { token, json: { part_name: 'Alternator', price: '199.00', quantity: 4 } }))
+      .body;
+    expect((await request(a, 'GET', `/inventory/${item.id}`, { token })).body.quantity).toBe(4);
+    expect((await request(b, 'GET', `/inventory/${item.id}`, { token })).body.quantity).toBe(4);
+    await request(a, 'PUT', `/inventory/${item.id}`, { token, json: { quantity: 9 } });
+    const readBack = async (api: ApiProcess) => (await request(api, 'GET', `/inventory/${item.id}`, { token })).body.quantity;
+    await expect.poll(() => readBack(b), { timeout: 2_000, interval: 20 }).toBe(9);
+    expect(await readBack(a)).toBe(9);
+
+    // One rate-limit budget: every call through either instance spends from it.
+    const first = remaining(await request(next(), 'GET', '/mechanics'));
+    const second = remaining(await request(next(), 'GET', '/mechanics'));
+    const third = remaining(await request(next(), 'GET', '/mechanics'));
+    expect([second, third]).toEqual([first - 1, first - 2]);
+    let refused = 0;
+    for (let call = 0; call <= third && refused === 0; call++) {
+      if ((await request(next(), 'GET', '/mechanics')).status === 429) refused++;
+    }
+    expect(refused).toBe(1);
+    expect((await request(a, 'GET', '/mechanics')).status).toBe(429);
+    expect((await request(b, 'GET', '/mechanics')).status).toBe(429);
+
+    expect(await a.stop()).toBe(0);
+    expect(await b.stop()).toBe(0);
+  });
+});

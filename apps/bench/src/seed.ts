@@ -1,0 +1,154 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, readdir, readFile, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { migrateDatabase } from '@mechanic-shop/core';
+import bcrypt from 'bcrypt';
+import SQLite from 'better-sqlite3';
+import { ARTIFACTS_DIR, SQLITE_MIGRATIONS_DIR } from './paths.ts';
+import { Random } from './random.ts';
+
+/** Bump when the generated data changes: the cached seed file is keyed by it. */
+const SEED_VERSION = 1;
+
+export const SHOP = { customers: 5_000, mechanics: 300, parts: 500, tickets: 30_000 } as const;
+
+/** Every seeded account has this password, hashed once at the production cost (logins pay that cost). */
+export const SEED_PASSWORD = 'bench password 1234';
+export const SEED_BCRYPT_COST = 10;
+export const mechanicEmail = (id: number) => `mechanic${id}@bench.example`;
+
+/** Big enough that the write scenario never runs a part out of stock. */
+const STOCK_PER_PART = 1_000_000;
+
+export interface SeededDatabase {
+  /** The pristine seeded file; runs work on a copy of it. */
+  file: string;
+  key: string;
+  /** Seconds spent seeding, or null when the cached file was used. */
+  seedSeconds: number | null;
+}
+
+/** The seeded shop, built once per seed key and reused from the cache afterwards. */
+export async function seededDatabase(): Promise<SeededDatabase> {
+  const key = await seedKey();
+  const file = path.join(ARTIFACTS_DIR, 'cache', `shop-${key}.db`);
+  if (existsSync(file)) return { file, key, seedSeconds: null };
+  await mkdir(path.dirname(file), { recursive: true });
+  const started = performance.now();
+  const building = `${file}.building`;
+  await rm(building, { force: true });
+  await migrateDatabase({ url: `file:${building}` });
+  await fillShop(building);
+  // Renamed only when complete: an interrupted seed is never taken for a cached one.
+  await rename(building, file);
+  return { file, key, seedSeconds: (performance.now() - started) / 1000 };
+}
+
+/** A fresh copy of the seeded file for one run: the write scenario changes it. */
+export async function copyForRun(seedFile: string, runFile: string): Promise<void> {
+  await mkdir(path.dirname(runFile), { recursive: true });
+  await Promise.all(['', '-wal', '-shm', '-journal'].map((suffix) => rm(`${runFile}${suffix}`, { force: true })));
+  await copyFile(seedFile, runFile);
+}
+
+async function seedKey(): Promise<string> {
+  const hash = createHash('sha256').update(JSON.stringify({ SEED_VERSION, SHOP, SEED_BCRYPT_COST }));
+  for (const migration of (await readdir(SQLITE_MIGRATIONS_DIR, { withFileTypes: true })).filter((entry) => entry.isDirectory()).sort()) {
+    hash.update(await readFile(path.join(SQLITE_MIGRATIONS_DIR, migration.name, 'migration.sql')));
+  }
+  return hash.digest('hex').slice(0, 12);
+}
+
+const FIRST_NAMES = ['Ada', 'Alan', 'Grace', 'Linus', 'Margaret', 'Dennis', 'Barbara', 'Ken', 'Frances', 'Edsger', 'Radia', 'Donald'];
+const LAST_NAMES = ['Lovelace', 'Turing', 'Hopper', 'Torvalds', 'Hamilton', 'Ritchie', 'Liskov', 'Thompson', 'Allen', 'Dijkstra'];
+const STREETS = ['Analytical Row', 'Cobol Way', 'Kernel Street', 'Lambda Lane', 'Compiler Court', 'Register Road', 'Stack Avenue'];
+const PARTS = ['Brake pad set', 'Oil filter', 'Air filter', 'Spark plug', 'Timing belt', 'Alternator', 'Radiator hose', 'Wiper blade'];
+const PART_GRADES = ['Standard', 'Premium', 'Heavy-duty', 'OEM', 'Performance'];
+const TITLES = ['Brakes squeal', 'Oil change', 'Engine light on', 'Battery dead', 'Tyre rotation', 'AC blows warm', 'Noisy exhaust'];
+const SYMPTOMS = ['when stopping', 'on cold mornings', 'above 80 km/h', 'after a long drive', 'when turning left', 'at idle'];
+const VIN_CHARS = [...'ABCDEFGHJKLMNPRSTUVWXYZ0123456789'];
+const STATUSES = ['PENDING', 'IN_PROGRESS', 'COMPLETED', 'CANCELLED'] as const;
+
+/** Prisma's SQLite adapter stores DateTime as ISO 8601 text with a `+00:00` offset. */
+const sqliteTime = (date: Date) => date.toISOString().replace('Z', '+00:00');
+
+/** Fills a migrated, empty database with the shop, in one transaction of prepared inserts. */
+async function fillShop(file: string): Promise<void> {
+  const passwordHash = await bcrypt.hash(SEED_PASSWORD, SEED_BCRYPT_COST);
+  const random = new Random(0x5eed);
+  const db = new SQLite(file);
+  // Safe here: an interrupted seed is thrown away, never used.
+  db.pragma('journal_mode = OFF');
+  db.pragma('synchronous = OFF');
+  const start = Date.UTC(2025, 0, 1);
+  const minutes = (count: number) => new Date(start + count * 60_000);
+  const person = () => `${random.pick(FIRST_NAMES)} ${random.pick(LAST_NAMES)}`;
+  const phone = () => `+1 555 ${String(random.int(0, 9999)).padStart(4, '0')}`;
+  const address = () => `${random.int(1, 999)} ${random.pick(STREETS)}`;
+
+  const insertCustomer = db.prepare(
+    'INSERT INTO customers (id, name, email, phone, address, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const insertMechanic = db.prepare(
+    'INSERT INTO mechanics (id, name, email, phone, address, salary_cents, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const insertPart = db.prepare(
+    'INSERT INTO inventory (id, part_name, description, price_cents, quantity, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  const insertTicket = db.prepare(
+    `INSERT INTO service_tickets (id, customer_id, title, description, vin, service_date, status, cost_cents, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertAssignment = db.prepare('INSERT INTO service_assignments (service_ticket_id, mechanic_id, assigned_at) VALUES (?, ?, ?)');
+  const insertLine = db.prepare(
+    'INSERT INTO ticket_parts (service_ticket_id, inventory_id, quantity, unit_price_cents, added_at) VALUES (?, ?, ?, ?, ?)',
+  );
+
+  db.transaction(() => {
+    const joined = sqliteTime(minutes(0));
+    // The shop is open: registering mechanics needs a mechanic token, as in a real shop.
+    db.prepare('INSERT INTO shop_setup (id, completed_at) VALUES (1, ?)').run(joined);
+    for (let id = 1; id <= SHOP.customers; id++) {
+      insertCustomer.run(id, person(), `customer${id}@bench.example`, phone(), address(), passwordHash, joined, joined);
+    }
+    for (let id = 1; id <= SHOP.mechanics; id++) {
+      const salary = random.int(35_000, 90_000) * 100;
+      insertMechanic.run(id, person(), mechanicEmail(id), phone(), address(), salary, passwordHash, joined, joined);
+    }
+    const prices: number[] = [0];
+    for (let id = 1; id <= SHOP.parts; id++) {
+      prices[id] = random.int(500, 90_000);
+      const name = `${random.pick(PART_GRADES)} ${random.pick(PARTS).toLowerCase()} #${id}`;
+      insertPart.run(id, name, `Fits most models; bin ${random.int(1, 60)}`, prices[id], STOCK_PER_PART, joined, joined);
+    }
+    // Some mechanics work far more tickets than others, so "top mechanics" has a real ranking.
+    const busyMechanic = () => 1 + Math.floor(SHOP.mechanics * random.next() ** 2);
+    for (let id = 1; id <= SHOP.tickets; id++) {
+      const opened = minutes(id * 15);
+      const at = sqliteTime(opened);
+      const serviceDate = new Date(Date.UTC(opened.getUTCFullYear(), opened.getUTCMonth(), opened.getUTCDate() + random.int(0, 14)));
+      const vin = Array.from({ length: 17 }, () => random.pick(VIN_CHARS)).join('');
+      const description = `${random.pick(TITLES)} ${random.pick(SYMPTOMS)}; customer waits ${random.int(1, 5)} hours.`;
+      insertTicket.run(
+        id,
+        random.int(1, SHOP.customers),
+        random.pick(TITLES),
+        description,
+        vin,
+        sqliteTime(serviceDate),
+        random.pick(STATUSES),
+        random.int(0, 600) * 100,
+        at,
+        at,
+      );
+      for (const mechanic of random.distinct(random.int(1, 3), busyMechanic)) insertAssignment.run(id, mechanic, at);
+      for (const part of random.distinct(random.int(0, 4), () => random.int(1, SHOP.parts))) {
+        insertLine.run(id, part, random.int(1, 4), prices[part], at);
+      }
+    }
+  })();
+  // The API opens it in WAL mode; a rollback journal keeps the cached seed a single self-contained file.
+  db.pragma('journal_mode = DELETE');
+  db.close();
+}

@@ -1,0 +1,58 @@
+import { z } from 'zod';
+import { route } from '../trpc/meta.ts';
+import { mechanicProcedure, router } from '../trpc/procedures.ts';
+import { Assignment, AssignmentKey, AssignmentPage, AssignmentQuery, NewAssignment } from './assignment.schemas.ts';
+import * as assignments from './assignment.service.ts';
+
+const tags: ['assignments'] = ['assignments'];
+
+export const assignmentRouter = router({
+  create: mechanicProcedure
+    .meta(
+      route({
+        method: 'POST',
+        path: '/assignments',
+        rateLimit: 'write',
+        invalidates: ['assignments'],
+        tags,
+        summary: 'Assign a mechanic to a service ticket',
+        successStatus: 201,
+        errors: ['not_found', 'assignment_exists'],
+      }),
+    )
+    .input(NewAssignment)
+    .output(Assignment)
+    .mutation(({ ctx, input }) => assignments.assignMechanic(ctx.services, input)),
+
+  list: mechanicProcedure
+    .meta(
+      route({
+        method: 'GET',
+        path: '/assignments',
+        rateLimit: 'read',
+        cache: { scope: 'role', dependsOn: ['assignments'] },
+        tags,
+        summary: 'List assignments, by ticket or mechanic',
+      }),
+    )
+    .input(AssignmentQuery)
+    .output(AssignmentPage)
+    .query(({ ctx, input }) => assignments.listAssignments(ctx.services, input)),
+
+  delete: mechanicProcedure
+    .meta(
+      route({
+        method: 'DELETE',
+        path: '/assignments',
+        rateLimit: 'write',
+        invalidates: ['assignments'],
+        tags,
+        summary: 'Remove a mechanic from a service ticket',
+        successStatus: 204,
+        errors: ['not_found'],
+      }),
+    )
+    .input(AssignmentKey)
+    .output(z.void())
+    .mutation(({ ctx, input }) => assignments.unassignMechanic(ctx.services, input)),
+});

@@ -1,0 +1,78 @@
+import { countRows, lockServiceTicket } from '../db/dialect.ts';
+import { isUniqueViolation } from '../db/errors.ts';
+import { AppError } from '../errors.ts';
+import { pageWindow, toPage, type Page } from '../shared/schemas.ts';
+import type { AppServices } from '../trpc/context.ts';
+import type { AssignmentKey, AssignmentQuery, NewAssignment } from './assignment.schemas.ts';
+
+type Deps = Pick<AppServices, 'db' | 'provider'>;
+
+export interface AssignmentView {
+  service_ticket_id: number;
+  mechanic_id: number;
+  assigned_at: string;
+}
+
+const fields = { serviceTicketId: true, mechanicId: true, assignedAt: true } as const;
+
+function toView(row: { serviceTicketId: number; mechanicId: number; assignedAt: Date }): AssignmentView {
+  return { service_ticket_id: row.serviceTicketId, mechanic_id: row.mechanicId, assigned_at: row.assignedAt.toISOString() };
+}
+
+/** Assigns a mechanic to a ticket; the pair is unique (409 when it exists). */
+export async function assignMechanic({ db, provider }: Deps, { service_ticket_id, mechanic_id }: NewAssignment): Promise<AssignmentView> {
+  try {
+    return await db.$transaction(async (tx) => {
+      if (!(await lockServiceTicket(tx, provider, service_ticket_id))) {
+        throw new AppError('not_found', `No service ticket with id ${service_ticket_id}`);
+      }
+      if (!(await tx.mechanic.count({ where: { id: mechanic_id } }))) throw new AppError('not_found', `No mechanic with id ${mechanic_id}`);
+      const key = { serviceTicketId_mechanicId: { serviceTicketId: service_ticket_id, mechanicId: mechanic_id } };
+      if (await tx.serviceAssignment.count({ where: key.serviceTicketId_mechanicId }))
+        throw alreadyAssigned(mechanic_id, service_ticket_id);
+      const row = await tx.serviceAssignment.create({
+        data: { serviceTicketId: service_ticket_id, mechanicId: mechanic_id },
+        select: fields,
+      });
+      await tx.serviceTicket.update({ where: { id: service_ticket_id }, data: { updatedAt: new Date() }, select: { id: true } });
+      return toView(row);
+    });
+  } catch (error) {
+    // The primary key is the last word if two requests slip past the check together.
+    if (isUniqueViolation(error)) throw alreadyAssigned(mechanic_id, service_ticket_id);
+    throw error;
+  }
+}
+
+function alreadyAssigned(mechanicId: number, ticketId: number): AppError {
+  return new AppError('assignment_exists', `Mechanic ${mechanicId} is already assigned to service ticket ${ticketId}`);
+}
+
+export async function listAssignments(
+  { db }: Deps,
+  { service_ticket_id, mechanic_id, ...page }: AssignmentQuery,
+): Promise<Page<AssignmentView>> {
+  const where = {
+    ...(service_ticket_id ? { serviceTicketId: service_ticket_id } : {}),
+    ...(mechanic_id ? { mechanicId: mechanic_id } : {}),
+  };
+  const [rows, total] = await Promise.all([
+    db.serviceAssignment.findMany({
+      where,
+      select: fields,
+      orderBy: [{ serviceTicketId: 'asc' }, { mechanicId: 'asc' }],
+      ...pageWindow(page),
+    }),
+    countRows(db, 'service_assignments', { service_ticket_id, mechanic_id }),
+  ]);
+  return toPage(rows.map(toView), total, page);
+}
+
+export async function unassignMechanic({ db, provider }: Deps, { service_ticket_id, mechanic_id }: AssignmentKey): Promise<void> {
+  await db.$transaction(async (tx) => {
+    await lockServiceTicket(tx, provider, service_ticket_id);
+    const { count } = await tx.serviceAssignment.deleteMany({ where: { serviceTicketId: service_ticket_id, mechanicId: mechanic_id } });
+    if (count === 0) throw new AppError('not_found', `Mechanic ${mechanic_id} is not assigned to service ticket ${service_ticket_id}`);
+    await tx.serviceTicket.update({ where: { id: service_ticket_id }, data: { updatedAt: new Date() }, select: { id: true } });
+  });
+}

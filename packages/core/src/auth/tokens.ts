@@ -1,0 +1,79 @@
+import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+
+export const ROLES = ['customer', 'mechanic'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who is calling: an account of one role. */
+export interface Principal {
+  role: Role;
+  id: number;
+}
+
+/** Who a request is, or why it is nobody (part of the router's types: plain data only). */
+export type AuthOutcome =
+  { principal: Principal; problem?: undefined } | { principal: null; problem: 'missing' | 'invalid' | 'expired' | 'revoked' };
+
+export interface TokenSettings {
+  /** HS256 key material; production start-up refuses fewer than 32 bytes. */
+  secret: string;
+  issuer: string;
+  audience: string;
+  ttlSeconds: number;
+}
+
+export interface IssuedToken {
+  token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+}
+
+export type VerifiedToken = { ok: true; principal: Principal; expiresAt: number } | { ok: false; problem: 'invalid' | 'expired' };
+
+export interface TokenService {
+  issue(principal: Principal): Promise<IssuedToken>;
+  /** The principal of a valid token, or why it is not valid (bad signature, wrong issuer… are all "invalid"). */
+  verify(token: string): Promise<VerifiedToken>;
+}
+
+const ALGORITHM = 'HS256';
+
+export function createTokenService(settings: TokenSettings): TokenService {
+  // Imported once: given raw bytes, jose imports a key for every token.
+  const key = crypto.subtle.importKey('raw', new TextEncoder().encode(settings.secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+    'verify',
+  ]);
+  return {
+    async issue(principal) {
+      const token = await new SignJWT({ role: principal.role })
+        .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
+        .setSubject(String(principal.id))
+        .setIssuer(settings.issuer)
+        .setAudience(settings.audience)
+        .setIssuedAt()
+        .setExpirationTime(`${settings.ttlSeconds}s`)
+        .sign(await key);
+      return { token, token_type: 'Bearer', expires_in: settings.ttlSeconds };
+    },
+    async verify(token) {
+      try {
+        const { payload } = await jwtVerify(token, await key, {
+          // Pinned: `alg: none` or an asymmetric algorithm never verifies (RFC 8725 §3.1).
+          algorithms: [ALGORITHM],
+          issuer: settings.issuer,
+          audience: settings.audience,
+          requiredClaims: ['sub', 'iat', 'exp'],
+          typ: 'JWT',
+        });
+        const role = ROLES.find((candidate) => candidate === payload.role);
+        const id = Number(payload.sub);
+        if (!role || !Number.isSafeInteger(id) || id < 1 || payload.exp === undefined) return { ok: false, problem: 'invalid' };
+        return { ok: true, principal: { role, id }, expiresAt: payload.exp * 1000 };
+      } catch (error) {
+        if (error instanceof joseErrors.JWTExpired) return { ok: false, problem: 'expired' };
+        if (error instanceof joseErrors.JOSEError || error instanceof TypeError) return { ok: false, problem: 'invalid' };
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../testing/index.ts';
+import { DEMO_CUSTOMER, DEMO_MECHANIC, seedDemoShop } from './demo-shop.ts';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await createTestApp();
+});
+afterAll(() => app.close());
+
+/** Everything the seed writes, without ids and timestamps, in a stable order. */
+async function shopContents() {
+  const { db } = app.services;
+  return {
+    mechanics: await db.mechanic.findMany({ select: { name: true, email: true, salaryCents: true }, orderBy: { email: 'asc' } }),
+    customers: await db.customer.findMany({ select: { name: true, email: true }, orderBy: { email: 'asc' } }),
+    parts: await db.inventoryItem.findMany({ select: { partName: true, priceCents: true, quantity: true }, orderBy: { partName: 'asc' } }),
+    tickets: await db.serviceTicket.findMany({
+      select: { title: true, status: true, costCents: true, _count: { select: { assignments: true, parts: true } } },
+      orderBy: { title: 'asc' },
+    }),
+  };
+}
+
+describe('seedDemoShop', () => {
+  it('fills an empty shop with mechanics, customers, parts and tickets in every status', async () => {
+    expect(await seedDemoShop(app.services)).toEqual({ mechanics: 4, customers: 5, parts: 10, tickets: 7 });
+    const contents = await shopContents();
+    expect(new Set(contents.tickets.map((ticket) => ticket.status))).toEqual(new Set(['PENDING', 'IN_PROGRESS', 'COMPLETED', 'CANCELLED']));
+    expect(contents.parts.find((part) => part.partName === 'Engine oil 5W-30 (1 L)')?.quantity).toBe(115);
+  });
+
+  it('is idempotent and deterministic: a second run adds and changes nothing', async () => {
+    const before = await shopContents();
+    expect(await seedDemoShop(app.services)).toEqual({ mechanics: 0, customers: 0, parts: 0, tickets: 0 });
+    expect(await shopContents()).toEqual(before);
+  });
+
+  it('gives the demo accounts of the quick start', async () => {
+    await expect(app.as().mechanics.logIn(DEMO_MECHANIC)).resolves.toMatchObject({ token_type: 'Bearer' });
+    const { token } = await app.as().customers.logIn(DEMO_CUSTOMER);
+    expect((await app.as(token).customers.myTickets({})).total).toBe(2);
+  });
+});

@@ -1,0 +1,273 @@
+import { AppError } from '../errors.ts';
+import { assignMechanic } from '../assignments/assignment.service.ts';
+import { registerCustomer } from '../customers/customer.service.ts';
+import { addInventoryItem } from '../inventory/inventory.service.ts';
+import { registerMechanic } from '../mechanics/mechanic.service.ts';
+import { addPartLine, editTicket, openTicket } from '../service-tickets/ticket.service.ts';
+import type { TicketStatus } from '../service-tickets/ticket.schemas.ts';
+import type { AppServices } from '../trpc/context.ts';
+
+/** The accounts the README's quick start logs in with. Demo data only: never seed a production shop. */
+export const DEMO_MECHANIC = { email: 'demo.mechanic@shop.example', password: 'demo mechanic password' };
+export const DEMO_CUSTOMER = { email: 'demo.customer@shop.example', password: 'demo customer password' };
+
+const MECHANICS = [
+  {
+    name: 'Dana Reyes',
+    email: DEMO_MECHANIC.email,
+    password: DEMO_MECHANIC.password,
+    phone: '+1 555 0100',
+    address: '14 Garage Row',
+    salary: 61_000_00,
+  },
+  {
+    name: 'Sam Okafor',
+    email: 'sam.okafor@shop.example',
+    password: 'demo staff password',
+    phone: '+1 555 0101',
+    address: '3 Piston Ave',
+    salary: 54_500_00,
+  },
+  {
+    name: 'Lee Novak',
+    email: 'lee.novak@shop.example',
+    password: 'demo staff password',
+    phone: '+1 555 0102',
+    address: '88 Axle St',
+    salary: 49_750_00,
+  },
+  {
+    name: 'Priya Shah',
+    email: 'priya.shah@shop.example',
+    password: 'demo staff password',
+    phone: '+1 555 0103',
+    address: '5 Clutch Ct',
+    salary: 58_200_00,
+  },
+];
+
+const CUSTOMERS = [
+  { name: 'Alex Morgan', email: DEMO_CUSTOMER.email, password: DEMO_CUSTOMER.password, phone: '+1 555 0200', address: '21 Elm Street' },
+  {
+    name: 'Jordan Lee',
+    email: 'jordan.lee@example.com',
+    password: 'demo customer password',
+    phone: '+1 555 0201',
+    address: '9 Birch Lane',
+  },
+  {
+    name: 'Maria Garcia',
+    email: 'maria.garcia@example.com',
+    password: 'demo customer password',
+    phone: '+1 555 0202',
+    address: '47 Cedar Road',
+  },
+  { name: 'Tom Becker', email: 'tom.becker@example.com', password: 'demo customer password', phone: '+1 555 0203', address: '2 Oak Plaza' },
+  {
+    name: 'Yuki Tanaka',
+    email: 'yuki.tanaka@example.com',
+    password: 'demo customer password',
+    phone: '+1 555 0204',
+    address: '130 Pine Drive',
+  },
+];
+
+const PARTS = [
+  { part_name: 'Brake pad set (front)', description: 'Ceramic, fits most compact cars', price: 49_90, quantity: 24 },
+  { part_name: 'Brake disc', description: 'Vented, 280 mm', price: 64_00, quantity: 12 },
+  { part_name: 'Oil filter', description: 'Spin-on', price: 8_75, quantity: 60 },
+  { part_name: 'Engine oil 5W-30 (1 L)', description: 'Synthetic', price: 11_20, quantity: 120 },
+  { part_name: 'Air filter', description: 'Panel', price: 15_40, quantity: 30 },
+  { part_name: 'Spark plug', description: 'Iridium', price: 9_95, quantity: 80 },
+  { part_name: 'Wiper blade', description: '600 mm', price: 13_50, quantity: 40 },
+  { part_name: 'Timing belt kit', description: 'Belt, tensioner and idler', price: 189_00, quantity: 6 },
+  { part_name: 'Battery 12 V 70 Ah', description: 'AGM', price: 149_00, quantity: 8 },
+  { part_name: 'Headlight bulb H7', description: '55 W', price: 7_60, quantity: 50 },
+];
+
+interface DemoTicket {
+  customer: number;
+  title: string;
+  description: string;
+  vin: string;
+  date: string;
+  mechanics: number[];
+  parts: Array<[part: number, quantity: number]>;
+  status: TicketStatus[];
+  cost: number;
+}
+
+const TICKETS: DemoTicket[] = [
+  {
+    customer: 0,
+    title: 'Brakes squeal',
+    description: 'Front brakes squeal when stopping',
+    vin: '1HGCM82633A004352',
+    date: '2026-11-02',
+    mechanics: [0],
+    parts: [
+      [0, 1],
+      [1, 2],
+    ],
+    status: ['IN_PROGRESS', 'COMPLETED'],
+    cost: 120_00,
+  },
+  {
+    customer: 0,
+    title: 'Annual service',
+    description: 'Oil, filters and a check-up',
+    vin: '1HGCM82633A004352',
+    date: '2026-12-15',
+    mechanics: [1],
+    parts: [
+      [2, 1],
+      [3, 5],
+      [4, 1],
+    ],
+    status: ['IN_PROGRESS'],
+    cost: 90_00,
+  },
+  {
+    customer: 1,
+    title: 'Engine misfire',
+    description: 'Rough idle, check engine light on',
+    vin: '2T1BURHE5JC012345',
+    date: '2026-11-20',
+    mechanics: [0, 2],
+    parts: [[5, 4]],
+    status: ['IN_PROGRESS'],
+    cost: 75_00,
+  },
+  {
+    customer: 2,
+    title: 'Timing belt due',
+    description: '100 000 km service',
+    vin: 'WVWZZZ1KZ6W123456',
+    date: '2026-12-03',
+    mechanics: [3],
+    parts: [[7, 1]],
+    status: [],
+    cost: 0,
+  },
+  {
+    customer: 3,
+    title: 'Battery dead',
+    description: 'Will not start on cold mornings',
+    vin: '3FAHP0HA7AR123456',
+    date: '2026-11-10',
+    mechanics: [2],
+    parts: [[8, 1]],
+    status: ['IN_PROGRESS', 'COMPLETED'],
+    cost: 35_00,
+  },
+  {
+    customer: 4,
+    title: 'Wipers and bulbs',
+    description: 'Replace wiper blades and a headlight bulb',
+    vin: 'JHMFA16586S012345',
+    date: '2026-11-28',
+    mechanics: [1],
+    parts: [
+      [6, 2],
+      [9, 1],
+    ],
+    status: ['CANCELLED'],
+    cost: 0,
+  },
+  {
+    customer: 1,
+    title: 'Strange noise',
+    description: 'Knocking from the rear axle',
+    vin: '2T1BURHE5JC012345',
+    date: '2026-12-20',
+    mechanics: [],
+    parts: [],
+    status: [],
+    cost: 0,
+  },
+];
+
+export interface SeedReport {
+  mechanics: number;
+  customers: number;
+  parts: number;
+  tickets: number;
+}
+
+/**
+ * Fills a database with a small, realistic shop: four mechanics, five
+ * customers, ten parts and seven tickets in every status, with assignments and
+ * part lines. Deterministic and idempotent: what exists already (by email, part
+ * name, or customer and ticket title) is left alone, so running it again adds
+ * nothing. Everything goes through the domain functions, with their rules.
+ */
+export async function seedDemoShop(services: AppServices): Promise<SeedReport> {
+  const { db } = services;
+  const created: SeedReport = { mechanics: 0, customers: 0, parts: 0, tickets: 0 };
+
+  const mechanicIds: number[] = [];
+  for (const { password, salary, ...mechanic } of MECHANICS) {
+    const existing = await db.mechanic.findUnique({ where: { email: mechanic.email }, select: { id: true } });
+    if (existing) {
+      mechanicIds.push(existing.id);
+      continue;
+    }
+    // The first demo mechanic opens an empty shop; the others are added by it.
+    const registrar = mechanicIds[0] ?? (await db.mechanic.findFirst({ select: { id: true }, orderBy: { id: 'asc' } }))?.id;
+    const registered = await registerMechanic(services, registrar ? { role: 'mechanic', id: registrar } : null, {
+      ...mechanic,
+      salary,
+      password,
+    });
+    mechanicIds.push(registered.id);
+    created.mechanics++;
+  }
+
+  const customerIds: number[] = [];
+  for (const customer of CUSTOMERS) {
+    const existing = await db.customer.findUnique({ where: { email: customer.email }, select: { id: true } });
+    if (existing) {
+      customerIds.push(existing.id);
+      continue;
+    }
+    customerIds.push((await registerCustomer(services, customer)).id);
+    created.customers++;
+  }
+
+  const partIds: number[] = [];
+  for (const part of PARTS) {
+    const existing = await db.inventoryItem.findFirst({
+      where: { partName: part.part_name },
+      select: { id: true },
+      orderBy: { id: 'asc' },
+    });
+    if (existing) {
+      partIds.push(existing.id);
+      continue;
+    }
+    partIds.push((await addInventoryItem(services, part)).id);
+    created.parts++;
+  }
+
+  for (const ticket of TICKETS) {
+    const customerId = customerIds[ticket.customer]!;
+    if (await db.serviceTicket.count({ where: { customerId, title: ticket.title } })) continue;
+    const { id } = await openTicket(services, customerId, {
+      title: ticket.title,
+      description: ticket.description,
+      vin: ticket.vin,
+      service_date: ticket.date,
+    });
+    for (const mechanic of ticket.mechanics) await assignMechanic(services, { service_ticket_id: id, mechanic_id: mechanicIds[mechanic]! });
+    for (const [part, quantity] of ticket.parts) {
+      await addPartLine(services, { id, inventory_id: partIds[part]!, quantity }).catch((error: unknown) => {
+        // A shop whose stock ran low since a previous seed: the ticket goes without that part.
+        if (!(error instanceof AppError && error.problem === 'insufficient_stock')) throw error;
+      });
+    }
+    if (ticket.cost) await editTicket(services, { id, cost: ticket.cost });
+    for (const status of ticket.status) await editTicket(services, { id, status });
+    created.tickets++;
+  }
+  return created;
+}

@@ -1,0 +1,116 @@
+import { TRPCError } from '@trpc/server';
+import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+
+/**
+ * Every error the API reports, by its stable machine code. The code is what
+ * clients switch on (REST: `code` in the problem+json body; tRPC:
+ * `error.data.reason`); the title is a short human summary; the status is the
+ * HTTP status on the REST door.
+ */
+export const PROBLEMS = {
+  validation_failed: { status: 400, title: 'The request is not valid' },
+  malformed_json: { status: 400, title: 'The request body is not valid JSON' },
+  malformed_request: { status: 400, title: 'The request is not valid HTTP' },
+  unauthenticated: { status: 401, title: 'A valid bearer token is required' },
+  invalid_credentials: { status: 401, title: 'Email or password is wrong' },
+  forbidden: { status: 403, title: 'This token may not do that' },
+  not_found: { status: 404, title: 'Not found' },
+  route_not_found: { status: 404, title: 'No such route' },
+  method_not_allowed: { status: 405, title: 'Method not allowed on this path' },
+  request_timeout: { status: 408, title: 'The request took too long to arrive' },
+  email_taken: { status: 409, title: 'That email is already registered' },
+  conflict: { status: 409, title: 'The request conflicts with the current state' },
+  last_mechanic: { status: 409, title: "The shop's last mechanic account cannot be deleted" },
+  assignment_exists: { status: 409, title: 'That mechanic is already assigned to that ticket' },
+  insufficient_stock: { status: 409, title: 'Not enough of that part in stock' },
+  inventory_in_use: { status: 409, title: 'That part is on service tickets' },
+  invalid_status_transition: { status: 409, title: 'A ticket cannot move to that status from its current one' },
+  payload_too_large: { status: 413, title: 'The request body is too large' },
+  unsupported_media_type: { status: 415, title: 'The request body must be application/json' },
+  headers_too_large: { status: 431, title: 'The request line or headers are too large' },
+  rate_limited: { status: 429, title: 'Too many requests' },
+  internal_error: { status: 500, title: 'Internal server error' },
+  service_unavailable: { status: 503, title: 'The service is temporarily unavailable' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ProblemCode = keyof typeof PROBLEMS;
+
+const TRPC_CODE_BY_STATUS: Record<number, TRPC_ERROR_CODE_KEY> = {
+  400: 'BAD_REQUEST',
+  401: 'UNAUTHORIZED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_SUPPORTED',
+  409: 'CONFLICT',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'TOO_MANY_REQUESTS',
+  500: 'INTERNAL_SERVER_ERROR',
+  503: 'SERVICE_UNAVAILABLE',
+};
+
+export const TRPC_STATUS_BY_CODE = Object.fromEntries(
+  Object.entries(TRPC_CODE_BY_STATUS).map(([status, code]) => [code, Number(status)]),
+) as Partial<Record<TRPC_ERROR_CODE_KEY, number>>;
+
+export interface FieldError {
+  /** Dotted path of the field in the input, e.g. `add_ids.2`. */
+  field: string;
+  message: string;
+}
+
+/** The message of a validation error: every bad field and what is wrong with it. */
+export function describeFieldErrors(fields: FieldError[]): string {
+  return `Invalid input: ${fields.map(({ field, message }) => `${field}: ${message}`).join('; ')}`;
+}
+
+/**
+ * The one exception type of the API. Domain code throws it with a problem code;
+ * both doors render it from there (status, title, code). It is a TRPCError so
+ * that tRPC keeps its status when it crosses procedure boundaries.
+ */
+export class AppError extends TRPCError {
+  readonly problem: ProblemCode;
+  readonly fields: FieldError[] | undefined;
+  readonly status: number;
+
+  constructor(problem: ProblemCode, message?: string, options: { fields?: FieldError[]; cause?: unknown } = {}) {
+    const { status, title } = PROBLEMS[problem];
+    super({ code: TRPC_CODE_BY_STATUS[status] ?? 'INTERNAL_SERVER_ERROR', message: message ?? title, cause: options.cause });
+    // `name` stays "TRPCError": trpc-to-openapi recognises tRPC errors by it.
+    this.problem = problem;
+    this.status = status;
+    this.fields = options.fields;
+  }
+}
+
+/** The problem code for any error tRPC hands us (ours, a validation error, or tRPC's own). */
+export function problemOf(error: TRPCError): ProblemCode {
+  if (error instanceof AppError) return error.problem;
+  switch (error.code) {
+    case 'BAD_REQUEST':
+      return 'validation_failed';
+    case 'PARSE_ERROR':
+      return 'malformed_json';
+    case 'UNAUTHORIZED':
+      return 'unauthenticated';
+    case 'FORBIDDEN':
+      return 'forbidden';
+    case 'NOT_FOUND':
+      return 'not_found';
+    case 'METHOD_NOT_SUPPORTED':
+      return 'method_not_allowed';
+    case 'CONFLICT':
+      return 'conflict';
+    case 'PAYLOAD_TOO_LARGE':
+      return 'payload_too_large';
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return 'unsupported_media_type';
+    case 'TOO_MANY_REQUESTS':
+      return 'rate_limited';
+    case 'SERVICE_UNAVAILABLE':
+      return 'service_unavailable';
+    default:
+      return 'internal_error';
+  }
+}

@@ -1,0 +1,47 @@
+import type { AnyProcedure, AnyRouter } from '@trpc/server';
+import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { appRouter } from './router.ts';
+import type { ProcedureMeta } from './trpc/meta.ts';
+
+/** A schema and what its `.meta()` documents. */
+interface Documented {
+  safeParse: z.ZodType['safeParse'];
+  meta(): { example?: unknown; examples?: unknown[] } | undefined;
+}
+
+const router: AnyRouter = appRouter;
+const procedures = Object.entries(router._def.procedures as Record<string, AnyProcedure>).map(([path, procedure]) => ({
+  path,
+  meta: procedure._def.meta as ProcedureMeta,
+  input: (procedure._def.inputs as unknown as Documented[])[0],
+  output: (procedure._def as { output?: Documented }).output,
+}));
+
+/** The docs' examples are the API's promises: each must pass its own schema. */
+describe('the examples in the API documentation', () => {
+  it('are valid inputs of their procedures (path ids filled in)', () => {
+    let checked = 0;
+    for (const { path, meta, input } of procedures) {
+      const pathParameters = [...(meta.openapi?.path ?? '').matchAll(/\{(.+?)\}/g)].map(([, name]) => [name!, 1]);
+      for (const example of input?.meta()?.examples ?? []) {
+        const result = input!.safeParse({ ...(example as object), ...Object.fromEntries(pathParameters) });
+        expect(result.success, `${path}: ${JSON.stringify(result.error?.issues)}`).toBe(true);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(10);
+  });
+
+  it('are valid outputs of their procedures', () => {
+    let checked = 0;
+    for (const { path, output } of procedures) {
+      const example = output?.meta()?.example;
+      if (example === undefined) continue;
+      const result = output!.safeParse(example);
+      expect(result.success, `${path}: ${JSON.stringify(result.error?.issues)}`).toBe(true);
+      checked++;
+    }
+    expect(checked).toBeGreaterThanOrEqual(15);
+  });
+});

@@ -1,0 +1,31 @@
+export { appRouter, type AppRouter, type RouterInputs, type RouterOutputs } from './router.ts';
+export { createCaller, type Caller } from './caller.ts';
+export {
+  createContext,
+  type AppServices,
+  type Logger,
+  type RequestContext,
+  type RequestInfo,
+  type ResponseHeaders,
+} from './trpc/context.ts';
+export type { ErrorData } from './trpc/init.ts';
+export type { Access, ProcedureMeta } from './trpc/meta.ts';
+export { createServices, type AppSettings, type RunningServices } from './services.ts';
+export { AppError, describeFieldErrors, PROBLEMS, type FieldError, type ProblemCode } from './errors.ts';
+export { openDatabase, type Database, type DatabaseHandle, type DatabaseSettings } from './db/client.ts';
+export { providerOf, PROVIDERS, type Provider } from './db/provider.ts';
+export { migrateDatabase, resolveMigration, MigrationError, type MigrationReport } from './db/migrate.ts';
+export { isDatabaseUnavailable } from './db/errors.ts';
+export type { Principal, Role, TokenSettings } from './auth/tokens.ts';
+export {
+  DEFAULT_RATE_LIMITS,
+  rateLimitedDetail,
+  type Quota,
+  type RateLimitVerdict,
+  type RateLimitPolicy,
+  type RateLimitSettings,
+} from './rate-limit/limiter.ts';
+export { DEFAULT_CACHE_SETTINGS, RESOURCES, type CacheSettings, type Resource } from './cache/response-cache.ts';
+export type { CachePolicy, ReadRoute, RouteDefinition, WriteRoute } from './trpc/meta.ts';
+export { DEMO_CUSTOMER, DEMO_MECHANIC, seedDemoShop, type SeedReport } from './demo/demo-shop.ts';
+export { answerKey } from './trpc/middleware/cache.ts';

@@ -1,0 +1,57 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newInventoryItem, signUpCustomer, signUpMechanic } from '../testing/fixtures.ts';
+import { createTestApp, rejectionOf, type TestApp } from '../testing/index.ts';
+
+const reasonOf = async (call: Promise<unknown>) => (await rejectionOf(call)).reason;
+
+let app: TestApp;
+let mechanicToken: string;
+let customerToken: string;
+beforeAll(async () => {
+  app = await createTestApp();
+  ({ token: mechanicToken } = await signUpMechanic(app));
+  ({ token: customerToken } = await signUpCustomer(app));
+});
+afterAll(() => app.close());
+
+describe('inventory', () => {
+  it('is for mechanics only: no token 401, customer 403, on every procedure', async () => {
+    const item = await app.as(mechanicToken).inventory.create(newInventoryItem());
+    const calls = (token?: string) => [
+      () => app.as(token).inventory.create(newInventoryItem()),
+      () => app.as(token).inventory.list({}),
+      () => app.as(token).inventory.byId({ id: item.id }),
+      () => app.as(token).inventory.update({ id: item.id, quantity: 1 }),
+      () => app.as(token).inventory.delete({ id: item.id }),
+    ];
+    for (const call of calls()) expect(await reasonOf(call())).toBe('unauthenticated');
+    for (const call of calls(customerToken)) expect(await reasonOf(call())).toBe('forbidden');
+  });
+
+  it('creates, reads, changes any subset of fields and deletes items', async () => {
+    const item = await app.as(mechanicToken).inventory.create({ part_name: 'Spark plug', price: 7.5 });
+    expect(item).toEqual({ id: expect.any(Number), part_name: 'Spark plug', description: '', price: '7.50', quantity: 0 });
+    expect(await app.as(mechanicToken).inventory.byId({ id: item.id })).toEqual(item);
+    const changed = await app.as(mechanicToken).inventory.update({ id: item.id, quantity: 40, description: 'Iridium' });
+    expect(changed).toEqual({ ...item, quantity: 40, description: 'Iridium' });
+    await app.as(mechanicToken).inventory.delete({ id: item.id });
+    expect(await reasonOf(app.as(mechanicToken).inventory.byId({ id: item.id }))).toBe('not_found');
+    expect(await reasonOf(app.as(mechanicToken).inventory.update({ id: item.id, quantity: 1 }))).toBe('not_found');
+    expect(await reasonOf(app.as(mechanicToken).inventory.delete({ id: item.id }))).toBe('not_found');
+  });
+
+  it('refuses negative prices and stock, fractions of cents and fractional quantities', async () => {
+    for (const bad of [{ price: -1 }, { price: '1.999' }, { quantity: -1 }, { quantity: 1.5 }]) {
+      expect(await reasonOf(app.as(mechanicToken).inventory.create(newInventoryItem(bad as object)))).toBe('validation_failed');
+    }
+  });
+
+  it('lists page by page and finds parts by name in any case', async () => {
+    await app.as(mechanicToken).inventory.create(newInventoryItem({ part_name: 'Timing BELT kit' }));
+    const found = await app.as(mechanicToken).inventory.list({ q: 'belt' });
+    expect(found.items.map((item) => item.part_name)).toEqual(['Timing BELT kit']);
+    const page = await app.as(mechanicToken).inventory.list({ page: 1, per_page: 1 });
+    expect(page.items).toHaveLength(1);
+    expect(page.pages).toBe(page.total);
+  });
+});

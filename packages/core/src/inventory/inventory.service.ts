@@ -1,0 +1,84 @@
+import { containsIgnoringCase, countRows } from '../db/dialect.ts';
+import { isForeignKeyViolation, isRecordNotFound } from '../db/errors.ts';
+import { AppError } from '../errors.ts';
+import { formatCents } from '../shared/money.ts';
+import { pageWindow, toPage, type Page } from '../shared/schemas.ts';
+import type { AppServices } from '../trpc/context.ts';
+import type { InventoryChanges, InventoryQuery, NewInventoryItem } from './inventory.schemas.ts';
+
+type Deps = Pick<AppServices, 'db' | 'provider'>;
+
+const itemFields = { id: true, partName: true, description: true, priceCents: true, quantity: true } as const;
+
+export interface InventoryView {
+  id: number;
+  part_name: string;
+  description: string;
+  price: string;
+  quantity: number;
+}
+
+function toView(row: { id: number; partName: string; description: string; priceCents: number; quantity: number }): InventoryView {
+  return { id: row.id, part_name: row.partName, description: row.description, price: formatCents(row.priceCents), quantity: row.quantity };
+}
+
+function notFound(id: number): AppError {
+  return new AppError('not_found', `No inventory item with id ${id}`);
+}
+
+export async function addInventoryItem({ db }: Deps, input: NewInventoryItem): Promise<InventoryView> {
+  const row = await db.inventoryItem.create({
+    data: { partName: input.part_name, description: input.description, priceCents: input.price, quantity: input.quantity },
+    select: itemFields,
+  });
+  return toView(row);
+}
+
+export async function listInventory({ db, provider }: Deps, query: InventoryQuery): Promise<Page<InventoryView>> {
+  const where = query.q ? { partName: containsIgnoringCase(provider, query.q) } : {};
+  const [rows, total] = await Promise.all([
+    db.inventoryItem.findMany({ where, select: itemFields, orderBy: { id: 'asc' }, ...pageWindow(query) }),
+    // A name search counts with Prisma (its case-insensitive match differs by provider).
+    query.q ? db.inventoryItem.count({ where }) : countRows(db, 'inventory'),
+  ]);
+  return toPage(rows.map(toView), total, query);
+}
+
+export async function getInventoryItem({ db }: Deps, id: number): Promise<InventoryView> {
+  const row = await db.inventoryItem.findUnique({ where: { id }, select: itemFields });
+  if (!row) throw notFound(id);
+  return toView(row);
+}
+
+export async function updateInventoryItem({ db }: Deps, { id, part_name, price, ...rest }: InventoryChanges): Promise<InventoryView> {
+  try {
+    const row = await db.inventoryItem.update({
+      where: { id },
+      data: { ...rest, ...(part_name === undefined ? {} : { partName: part_name }), ...(price === undefined ? {} : { priceCents: price }) },
+      select: itemFields,
+    });
+    return toView(row);
+  } catch (error) {
+    if (isRecordNotFound(error)) throw notFound(id);
+    throw error;
+  }
+}
+
+/** Parts on tickets cannot be deleted: remove them from the tickets first. */
+export async function deleteInventoryItem({ db }: Deps, id: number): Promise<void> {
+  const uses = await db.ticketPart.count({ where: { inventoryId: id } });
+  if (uses > 0) throw inUse(id, uses);
+  try {
+    const { count } = await db.inventoryItem.deleteMany({ where: { id } });
+    if (count === 0) throw notFound(id);
+  } catch (error) {
+    // Added to a ticket between the check and the delete: the foreign key says no.
+    if (isForeignKeyViolation(error)) throw inUse(id);
+    throw error;
+  }
+}
+
+function inUse(id: number, tickets?: number): AppError {
+  const where = tickets === undefined ? 'service tickets' : `${tickets} service ticket${tickets === 1 ? '' : 's'}`;
+  return new AppError('inventory_in_use', `Inventory item ${id} is on ${where}; remove it from them first`);
+}

@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCaller } from '../caller.ts';
+import type { RunningServices } from '../services.ts';
+import { createTestApp } from '../testing/index.ts';
+
+/**
+ * No N+1 queries: the main reads send as many SQL statements for a page of
+ * tickets with three mechanics and four parts each as for a shop with one of
+ * each. A read whose count grows with the data issues a query per row.
+ */
+
+interface ShopSize {
+  customers: number;
+  mechanics: number;
+  parts: number;
+  /** All of the first customer's, so that "my tickets" grows too. */
+  tickets: number;
+  mechanicsPerTicket: number;
+  partsPerTicket: number;
+}
+
+const SMALL: ShopSize = { customers: 1, mechanics: 1, parts: 1, tickets: 1, mechanicsPerTicket: 1, partsPerTicket: 1 };
+const LARGE: ShopSize = { customers: 30, mechanics: 40, parts: 40, tickets: 60, mechanicsPerTicket: 3, partsPerTicket: 4 };
+
+interface Shop {
+  /** SQL statements sent since the last reset. */
+  statements: string[];
+  /** A new caller for each read, so that each one authenticates as a request would. */
+  asMechanic(): ReturnType<typeof createCaller>;
+  asCustomer(): ReturnType<typeof createCaller>;
+  close(): Promise<void>;
+}
+
+async function openShop(size: ShopSize): Promise<Shop> {
+  const statements: string[] = [];
+  // The response cache is off: this counts what a read costs the database.
+  const running = await createTestApp({ cache: 'off', database: { onStatement: (sql) => statements.push(sql) } });
+  const { services } = running;
+  await fill(services.db, size);
+  const mechanicToken = (await services.tokens.issue({ role: 'mechanic', id: 1 })).token;
+  const customerToken = (await services.tokens.issue({ role: 'customer', id: 1 })).token;
+  return {
+    statements,
+    asMechanic: () => createCaller(services, { token: mechanicToken }),
+    asCustomer: () => createCaller(services, { token: customerToken }),
+    close: running.close,
+  };
+}
+
+async function fill(db: RunningServices['services']['db'], size: ShopSize): Promise<void> {
+  const range = (count: number) => Array.from({ length: count }, (_, index) => index + 1);
+  const account = (id: number) => ({ id, name: `Person ${id}`, phone: '+1 555 0100', address: '1 Main Street', passwordHash: 'x' });
+  await db.customer.createMany({ data: range(size.customers).map((id) => ({ ...account(id), email: `customer${id}@example.com` })) });
+  await db.mechanic.createMany({
+    data: range(size.mechanics).map((id) => ({ ...account(id), email: `mechanic${id}@example.com`, salaryCents: 5_000_000 })),
+  });
+  await db.inventoryItem.createMany({
+    data: range(size.parts).map((id) => ({ id, partName: `Part ${id}`, priceCents: 1_000 + id, quantity: 100 })),
+  });
+  await db.serviceTicket.createMany({
+    data: range(size.tickets).map((id) => ({
+      id,
+      customerId: 1,
+      title: `Ticket ${id}`,
+      description: 'Squeaks',
+      vin: '1HGCM82633A004352',
+      serviceDate: new Date('2026-12-01T00:00:00.000Z'),
+    })),
+  });
+  // Ticket t gets mechanics and parts t, t+1, … (wrapping), so each one differs.
+  const spread = (ticket: number, offset: number, count: number) => ((ticket + offset - 1) % count) + 1;
+  await db.serviceAssignment.createMany({
+    data: range(size.tickets).flatMap((ticket) =>
+      range(size.mechanicsPerTicket).map((offset) => ({ serviceTicketId: ticket, mechanicId: spread(ticket, offset, size.mechanics) })),
+    ),
+  });
+  await db.ticketPart.createMany({
+    data: range(size.tickets).flatMap((ticket) =>
+      range(size.partsPerTicket).map((offset) => ({
+        serviceTicketId: ticket,
+        inventoryId: spread(ticket, offset, size.parts),
+        quantity: 2,
+        unitPriceCents: 1_000,
+      })),
+    ),
+  });
+}
+
+interface Read {
+  name: string;
+  /** Sends the read; resolves to the number of rows it returned. */
+  send(shop: Shop): Promise<number>;
+  /** The rows it should return for a shop of that size: proves the large case really is large. */
+  rows(size: ShopSize): number;
+}
+
+const PAGE = { page: 1, per_page: 20 };
+const pageOf = (total: number) => Math.min(total, PAGE.per_page);
+
+const READS: Read[] = [
+  {
+    name: 'ticket by id',
+    send: async (shop) => {
+      const ticket = await shop.asMechanic().serviceTickets.byId({ id: 1 });
+      return ticket.mechanics.length + ticket.parts.length;
+    },
+    rows: (size) => size.mechanicsPerTicket + size.partsPerTicket,
+  },
+  {
+    name: 'ticket list page',
+    send: async (shop) => (await shop.asMechanic().serviceTickets.list(PAGE)).items.length,
+    rows: (size) => pageOf(size.tickets),
+  },
+  {
+    name: 'my tickets',
+    send: async (shop) => (await shop.asCustomer().customers.myTickets(PAGE)).items.length,
+    rows: (size) => pageOf(size.tickets),
+  },
+  {
+    name: 'mechanics list',
+    send: async (shop) => (await shop.asMechanic().mechanics.list(PAGE)).items.length,
+    rows: (size) => pageOf(size.mechanics),
+  },
+  {
+    name: 'top mechanics',
+    send: async (shop) => (await shop.asMechanic().mechanics.top({ limit: 10 })).items.length,
+    rows: (size) => Math.min(size.mechanics, 10),
+  },
+  {
+    name: 'inventory list',
+    send: async (shop) => (await shop.asMechanic().inventory.list(PAGE)).items.length,
+    rows: (size) => pageOf(size.parts),
+  },
+];
+
+describe('the main reads issue a fixed number of SQL statements, whatever the data (no N+1)', () => {
+  let small: Shop;
+  let large: Shop;
+
+  beforeAll(async () => {
+    [small, large] = await Promise.all([openShop(SMALL), openShop(LARGE)]);
+  });
+  afterAll(async () => {
+    await Promise.all([small?.close(), large?.close()]);
+  });
+
+  /** The statements one call sends, and how many rows it returned. */
+  async function measure(shop: Shop, read: Read): Promise<{ statements: string[]; rows: number }> {
+    shop.statements.length = 0;
+    const rows = await read.send(shop);
+    return { statements: [...shop.statements], rows };
+  }
+
+  it.each(READS)('$name', async (read) => {
+    const few = await measure(small, read);
+    const many = await measure(large, read);
+    expect(few.rows).toBe(read.rows(SMALL));
+    expect(many.rows).toBe(read.rows(LARGE));
+    expect(few.statements.length).toBeGreaterThan(0);
+    expect(many.statements, `${read.name} sent more statements for more data:\n${many.statements.join('\n')}`).toHaveLength(
+      few.statements.length,
+    );
+  });
+});

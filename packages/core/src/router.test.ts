@@ -1,0 +1,41 @@
+import type { AnyProcedure, AnyRouter } from '@trpc/server';
+import { describe, expect, it } from 'vitest';
+import { appRouter } from './router.ts';
+import type { ProcedureMeta } from './trpc/meta.ts';
+
+const router: AnyRouter = appRouter;
+const procedures = Object.entries(router._def.procedures as Record<string, AnyProcedure>).map(([path, procedure]) => ({
+  path,
+  type: procedure._def.type,
+  meta: procedure._def.meta as ProcedureMeta,
+}));
+
+describe('every procedure of the router', () => {
+  it('is a REST route too, with an access rule from its procedure builder', () => {
+    for (const { path, meta } of procedures) {
+      expect(meta.openapi?.path, path).toMatch(/^\//);
+      expect(['public', 'authenticated', 'customer', 'mechanic'], path).toContain(meta.access);
+    }
+  });
+
+  it('states its rate-limit policy and its cache choice (reads) or what it invalidates (writes)', () => {
+    for (const { path, type, meta } of procedures) {
+      expect(meta.rateLimit, path).toBeDefined();
+      if (type === 'query') {
+        expect(meta.openapi?.method, path).toBe('GET');
+        expect(meta.rateLimit, path).toBe('read');
+        expect(meta.cache, path).toBeDefined();
+      } else {
+        expect(meta.openapi?.method, path).not.toBe('GET');
+        expect(meta.invalidates, path).toBeInstanceOf(Array);
+      }
+    }
+  });
+
+  it('caches per caller whatever depends on who asks among callers of one role', () => {
+    for (const path of ['serviceTickets.byId', 'customers.myTickets']) {
+      const meta = procedures.find((procedure) => procedure.path === path)!.meta;
+      expect(meta.cache, path).toMatchObject({ scope: 'caller' });
+    }
+  });
+});

@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { ById } from '../shared/schemas.ts';
+import { route } from '../trpc/meta.ts';
+import { authenticatedProcedure, customerProcedure, mechanicProcedure, router } from '../trpc/procedures.ts';
+import {
+  NewPartLine,
+  NewServiceTicket,
+  PartLineKey,
+  ServiceTicket,
+  ServiceTicketEdit,
+  ServiceTicketPage,
+  ServiceTicketQuery,
+  TICKET_VIEW_SOURCES,
+} from './ticket.schemas.ts';
+import * as tickets from './ticket.service.ts';
+
+const tags: ['service-tickets'] = ['service-tickets'];
+
+export const serviceTicketRouter = router({
+  open: customerProcedure
+    .meta(
+      route({
+        method: 'POST',
+        path: '/service_tickets',
+        rateLimit: 'write',
+        invalidates: ['tickets'],
+        tags,
+        summary: 'Open a service ticket for your vehicle',
+        successStatus: 201,
+      }),
+    )
+    .input(NewServiceTicket)
+    .output(ServiceTicket)
+    .mutation(({ ctx, input }) => tickets.openTicket(ctx.services, ctx.caller.id, input)),
+
+  list: mechanicProcedure
+    .meta(
+      route({
+        method: 'GET',
+        path: '/service_tickets',
+        rateLimit: 'read',
+        cache: { scope: 'role', dependsOn: TICKET_VIEW_SOURCES },
+        tags,
+        summary: 'List service tickets, by status or customer',
+      }),
+    )
+    .input(ServiceTicketQuery)
+    .output(ServiceTicketPage)
+    .query(({ ctx, input }) => tickets.listTickets(ctx.services, input)),
+
+  byId: authenticatedProcedure
+    .meta(
+      route({
+        method: 'GET',
+        path: '/service_tickets/{id}',
+        rateLimit: 'read',
+        cache: { scope: 'caller', dependsOn: TICKET_VIEW_SOURCES },
+        tags,
+        summary: 'Get a service ticket with its mechanics and parts',
+        ownership: "a customer sees their own tickets only (another customer's ticket is a 404)",
+      }),
+    )
+    .input(ById)
+    .output(ServiceTicket)
+    .query(({ ctx, input }) => tickets.getTicket(ctx.services, ctx.caller, input.id)),
+
+  edit: mechanicProcedure
+    .meta(
+      route({
+        method: 'PUT',
+        path: '/service_tickets/{id}/edit',
+        rateLimit: 'write',
+        invalidates: ['tickets', 'assignments'],
+        tags,
+        summary: 'Add and remove mechanics, change the status or the cost, in one transaction',
+        description:
+          'Unknown mechanic ids are a 404 naming them, and nothing changes. Status moves: PENDING → IN_PROGRESS or CANCELLED; ' +
+          'IN_PROGRESS → PENDING, COMPLETED or CANCELLED; CANCELLED → PENDING; COMPLETED is final.',
+        errors: ['invalid_status_transition'],
+      }),
+    )
+    .input(ServiceTicketEdit)
+    .output(ServiceTicket)
+    .mutation(({ ctx, input }) => tickets.editTicket(ctx.services, input)),
+
+  delete: mechanicProcedure
+    .meta(
+      route({
+        method: 'DELETE',
+        path: '/service_tickets/{id}',
+        rateLimit: 'write',
+        invalidates: ['tickets', 'assignments'],
+        tags,
+        summary: 'Delete a service ticket with its assignments and part lines',
+        description: 'Its parts are not put back in stock (they were used); remove the part lines first if they were not.',
+        successStatus: 204,
+      }),
+    )
+    .input(ById)
+    .output(z.void())
+    .mutation(({ ctx, input }) => tickets.deleteTicket(ctx.services, input.id)),
+
+  addPart: mechanicProcedure
+    .meta(
+      route({
+        method: 'POST',
+        path: '/service_tickets/{id}/parts',
+        rateLimit: 'write',
+        invalidates: ['tickets', 'inventory'],
+        tags,
+        summary: 'Put parts from stock on a ticket',
+        description: 'Adding a part already on the ticket adds to its quantity. The quantity is taken from stock (409 when short).',
+        errors: ['insufficient_stock'],
+      }),
+    )
+    .input(NewPartLine)
+    .output(ServiceTicket)
+    .mutation(({ ctx, input }) => tickets.addPartLine(ctx.services, input)),
+
+  removePart: mechanicProcedure
+    .meta(
+      route({
+        method: 'DELETE',
+        path: '/service_tickets/{id}/parts/{inventory_id}',
+        rateLimit: 'write',
+        invalidates: ['tickets', 'inventory'],
+        tags,
+        summary: 'Take a part line off a ticket, back into stock',
+        successStatus: 204,
+      }),
+    )
+    .input(PartLineKey)
+    .output(z.void())
+    .mutation(({ ctx, input }) => tickets.removePartLine(ctx.services, input.id, input.inventory_id)),
+});

@@ -1,0 +1,255 @@
+import type { Principal } from '../auth/tokens.ts';
+import type { Prisma, Transaction } from '../db/client.ts';
+import { countRows, lockServiceTicket } from '../db/dialect.ts';
+import { AppError, type FieldError } from '../errors.ts';
+import { formatCents } from '../shared/money.ts';
+import { pageWindow, toPage, type Page, type PaginationInput } from '../shared/schemas.ts';
+import type { AppServices } from '../trpc/context.ts';
+import type { NewPartLine, NewServiceTicket, ServiceTicketEdit, ServiceTicketQuery, TicketStatus } from './ticket.schemas.ts';
+
+type Deps = Pick<AppServices, 'db' | 'provider'>;
+
+/** Everything a ticket shows, in one query with its mechanics and part lines (no N+1). */
+const ticketFields = {
+  id: true,
+  customerId: true,
+  title: true,
+  description: true,
+  vin: true,
+  serviceDate: true,
+  status: true,
+  costCents: true,
+  createdAt: true,
+  updatedAt: true,
+  assignments: { select: { assignedAt: true, mechanic: { select: { id: true, name: true } } }, orderBy: { mechanicId: 'asc' } },
+  parts: {
+    select: { inventoryId: true, quantity: true, unitPriceCents: true, item: { select: { partName: true } } },
+    orderBy: { inventoryId: 'asc' },
+  },
+} satisfies Prisma.ServiceTicketSelect;
+
+type TicketRow = Prisma.ServiceTicketGetPayload<{ select: typeof ticketFields }>;
+
+export interface TicketView {
+  id: number;
+  customer_id: number;
+  title: string;
+  description: string;
+  vin: string;
+  service_date: string;
+  status: TicketStatus;
+  cost: string;
+  mechanics: Array<{ id: number; name: string; assigned_at: string }>;
+  parts: Array<{ inventory_id: number; part_name: string; quantity: number; unit_price: string; line_total: string }>;
+  parts_total: string;
+  total: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export function toTicketView(row: TicketRow): TicketView {
+  const parts = row.parts.map((line) => ({
+    inventory_id: line.inventoryId,
+    part_name: line.item.partName,
+    quantity: line.quantity,
+    unit_price: formatCents(line.unitPriceCents),
+    lineCents: line.unitPriceCents * line.quantity,
+  }));
+  const partsCents = parts.reduce((sum, line) => sum + line.lineCents, 0);
+  return {
+    id: row.id,
+    customer_id: row.customerId,
+    title: row.title,
+    description: row.description,
+    vin: row.vin,
+    service_date: row.serviceDate.toISOString().slice(0, 10),
+    status: row.status,
+    cost: formatCents(row.costCents),
+    mechanics: row.assignments.map(({ assignedAt, mechanic }) => ({
+      id: mechanic.id,
+      name: mechanic.name,
+      assigned_at: assignedAt.toISOString(),
+    })),
+    parts: parts.map(({ lineCents, ...line }) => ({ ...line, line_total: formatCents(lineCents) })),
+    parts_total: formatCents(partsCents),
+    total: formatCents(row.costCents + partsCents),
+    created_at: row.createdAt.toISOString(),
+    updated_at: row.updatedAt.toISOString(),
+  };
+}
+
+function notFound(id: number): AppError {
+  return new AppError('not_found', `No service ticket with id ${id}`);
+}
+
+async function readTicket(db: Deps['db'] | Transaction, id: number): Promise<TicketView> {
+  const row = await db.serviceTicket.findUnique({ where: { id }, select: ticketFields });
+  if (!row) throw notFound(id);
+  return toTicketView(row);
+}
+
+async function listWhere(
+  db: Deps['db'],
+  where: { customerId?: number; status?: TicketStatus },
+  page: PaginationInput,
+): Promise<Page<TicketView>> {
+  const [rows, total] = await Promise.all([
+    db.serviceTicket.findMany({ where, select: ticketFields, orderBy: { id: 'asc' }, ...pageWindow(page) }),
+    countRows(db, 'service_tickets', { customer_id: where.customerId, status: where.status }),
+  ]);
+  return toPage(rows.map(toTicketView), total, page);
+}
+
+export async function openTicket({ db }: Deps, customerId: number, input: NewServiceTicket): Promise<TicketView> {
+  const row = await db.serviceTicket.create({
+    data: {
+      customerId,
+      title: input.title,
+      description: input.description,
+      vin: input.vin,
+      serviceDate: new Date(`${input.service_date}T00:00:00.000Z`),
+    },
+    select: ticketFields,
+  });
+  return toTicketView(row);
+}
+
+export function listTickets({ db }: Deps, { status, customer_id, ...page }: ServiceTicketQuery): Promise<Page<TicketView>> {
+  return listWhere(db, { ...(status ? { status } : {}), ...(customer_id ? { customerId: customer_id } : {}) }, page);
+}
+
+export function listCustomerTickets({ db }: Deps, customerId: number, page: PaginationInput): Promise<Page<TicketView>> {
+  return listWhere(db, { customerId }, page);
+}
+
+/**
+ * A ticket for a mechanic or for the customer who owns it. Another customer's
+ * ticket is a 404, like a ticket that does not exist: ids reveal nothing.
+ */
+export async function getTicket({ db }: Deps, caller: Principal, id: number): Promise<TicketView> {
+  const ticket = await readTicket(db, id);
+  if (caller.role === 'customer' && ticket.customer_id !== caller.id) throw notFound(id);
+  return ticket;
+}
+
+/** Where a ticket may go from each status; staying put is always allowed. */
+const NEXT_STATUSES: Record<TicketStatus, readonly TicketStatus[]> = {
+  PENDING: ['IN_PROGRESS', 'CANCELLED'],
+  IN_PROGRESS: ['PENDING', 'COMPLETED', 'CANCELLED'],
+  COMPLETED: [],
+  CANCELLED: ['PENDING'],
+};
+
+/**
+ * Adds and removes mechanics and changes the status or cost, all or nothing:
+ * an unknown mechanic id or a forbidden status change leaves the ticket as it was.
+ */
+export async function editTicket({ db, provider }: Deps, edit: ServiceTicketEdit): Promise<TicketView> {
+  const addIds = [...new Set(edit.add_ids ?? [])];
+  const removeIds = [...new Set(edit.remove_ids ?? [])];
+  const both = (edit.remove_ids ?? []).flatMap((id, index) =>
+    addIds.includes(id) ? [{ field: `remove_ids.${index}`, message: `Mechanic ${id} is also in add_ids` }] : [],
+  );
+  if (both.length > 0) throw new AppError('validation_failed', 'A mechanic cannot be both added and removed', { fields: both });
+  return db.$transaction(async (tx) => {
+    if (!(await lockServiceTicket(tx, provider, edit.id))) throw notFound(edit.id);
+
+    const wanted = [...addIds, ...removeIds];
+    const known = new Set(
+      (await tx.mechanic.findMany({ where: { id: { in: wanted } }, select: { id: true } })).map((mechanic) => mechanic.id),
+    );
+    const unknown: FieldError[] = [
+      ...(edit.add_ids ?? []).flatMap((id, index) =>
+        known.has(id) ? [] : [{ field: `add_ids.${index}`, message: `No mechanic with id ${id}` }],
+      ),
+      ...(edit.remove_ids ?? []).flatMap((id, index) =>
+        known.has(id) ? [] : [{ field: `remove_ids.${index}`, message: `No mechanic with id ${id}` }],
+      ),
+    ];
+    if (unknown.length > 0) {
+      const ids = [...new Set(wanted.filter((id) => !known.has(id)))];
+      throw new AppError('not_found', `No mechanic with id ${ids.join(', ')}; the ticket is unchanged`, { fields: unknown });
+    }
+
+    const current = await tx.serviceTicket.findUniqueOrThrow({ where: { id: edit.id }, select: { status: true } });
+    if (edit.status && edit.status !== current.status && !NEXT_STATUSES[current.status].includes(edit.status)) {
+      throw new AppError('invalid_status_transition', `A ${current.status} ticket cannot become ${edit.status}`);
+    }
+
+    if (removeIds.length > 0) {
+      await tx.serviceAssignment.deleteMany({ where: { serviceTicketId: edit.id, mechanicId: { in: removeIds } } });
+    }
+    if (addIds.length > 0) {
+      const assigned = new Set(
+        (
+          await tx.serviceAssignment.findMany({
+            where: { serviceTicketId: edit.id, mechanicId: { in: addIds } },
+            select: { mechanicId: true },
+          })
+        ).map((assignment) => assignment.mechanicId),
+      );
+      const missing = addIds.filter((id) => !assigned.has(id));
+      if (missing.length > 0)
+        await tx.serviceAssignment.createMany({ data: missing.map((mechanicId) => ({ serviceTicketId: edit.id, mechanicId })) });
+    }
+    await tx.serviceTicket.update({
+      where: { id: edit.id },
+      data: {
+        ...(edit.status ? { status: edit.status } : {}),
+        ...(edit.cost === undefined ? {} : { costCents: edit.cost }),
+        updatedAt: new Date(),
+      },
+      select: { id: true },
+    });
+    return readTicket(tx, edit.id);
+  });
+}
+
+/**
+ * Puts parts from stock on a ticket. Adding a part that is already on the ticket
+ * adds to its quantity at the unit price of the first addition. Stock is taken
+ * with one conditional update, so concurrent additions can never oversell it.
+ */
+export async function addPartLine({ db, provider }: Deps, { id, inventory_id, quantity }: NewPartLine): Promise<TicketView> {
+  return db.$transaction(async (tx) => {
+    if (!(await lockServiceTicket(tx, provider, id))) throw notFound(id);
+    const item = await tx.inventoryItem.findUnique({ where: { id: inventory_id }, select: { priceCents: true } });
+    if (!item) throw new AppError('not_found', `No inventory item with id ${inventory_id}`);
+    const taken = await tx.inventoryItem.updateMany({
+      where: { id: inventory_id, quantity: { gte: quantity } },
+      data: { quantity: { decrement: quantity } },
+    });
+    if (taken.count === 0) {
+      const { quantity: inStock } = await tx.inventoryItem.findUniqueOrThrow({ where: { id: inventory_id }, select: { quantity: true } });
+      throw new AppError('insufficient_stock', `Only ${inStock} of inventory item ${inventory_id} in stock; ${quantity} requested`);
+    }
+    const key = { serviceTicketId_inventoryId: { serviceTicketId: id, inventoryId: inventory_id } };
+    const line = await tx.ticketPart.findUnique({ where: key, select: { quantity: true } });
+    if (line) {
+      await tx.ticketPart.update({ where: key, data: { quantity: { increment: quantity } } });
+    } else {
+      await tx.ticketPart.create({ data: { serviceTicketId: id, inventoryId: inventory_id, quantity, unitPriceCents: item.priceCents } });
+    }
+    await tx.serviceTicket.update({ where: { id }, data: { updatedAt: new Date() }, select: { id: true } });
+    return readTicket(tx, id);
+  });
+}
+
+/** Takes a part line off a ticket and puts its quantity back in stock. */
+export async function removePartLine({ db, provider }: Deps, id: number, inventoryId: number): Promise<void> {
+  await db.$transaction(async (tx) => {
+    if (!(await lockServiceTicket(tx, provider, id))) throw notFound(id);
+    const key = { serviceTicketId_inventoryId: { serviceTicketId: id, inventoryId } };
+    const line = await tx.ticketPart.findUnique({ where: key, select: { quantity: true } });
+    if (!line) throw new AppError('not_found', `Inventory item ${inventoryId} is not on service ticket ${id}`);
+    await tx.ticketPart.delete({ where: key, select: { quantity: true } });
+    await tx.inventoryItem.update({ where: { id: inventoryId }, data: { quantity: { increment: line.quantity } }, select: { id: true } });
+    await tx.serviceTicket.update({ where: { id }, data: { updatedAt: new Date() }, select: { id: true } });
+  });
+}
+
+/** Deletes a ticket with its assignments and part lines. Parts are not put back in stock: they were used. */
+export async function deleteTicket({ db }: Deps, id: number): Promise<void> {
+  const { count } = await db.serviceTicket.deleteMany({ where: { id } });
+  if (count === 0) throw notFound(id);
+}

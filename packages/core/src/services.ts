@@ -1,0 +1,71 @@
+import type { Redis } from 'ioredis';
+import { createAuthenticator } from './auth/authenticator.ts';
+import { createPasswordHasher } from './auth/passwords.ts';
+import { createTokenService, type TokenSettings } from './auth/tokens.ts';
+import { connectInvalidationBus, type InvalidationBus } from './cache/invalidation-bus.ts';
+import { ResponseCache, type CacheSettings } from './cache/response-cache.ts';
+import { openDatabase, type DatabaseSettings } from './db/client.ts';
+import { createRateLimiter, unlimited, type RateLimitSettings } from './rate-limit/limiter.ts';
+import { connectRedis } from './redis.ts';
+import type { AppServices, Logger } from './trpc/context.ts';
+
+export interface AppSettings {
+  database: DatabaseSettings;
+  tokens: TokenSettings;
+  /** bcrypt work factor: production refuses less than 10. */
+  bcryptCost: number;
+  rateLimits: RateLimitSettings | 'off';
+  cache: CacheSettings | 'off';
+  /** Shared rate-limit budgets and cache invalidation between instances. */
+  redis?: { url: string; keyPrefix: string };
+  log: Logger;
+}
+
+export interface RunningServices {
+  services: AppServices;
+  /** Database reachable? For readiness probes. */
+  ping: () => Promise<void>;
+  close: () => Promise<void>;
+}
+
+/** Connects everything the routers need. */
+export async function createServices(settings: AppSettings): Promise<RunningServices> {
+  const database = await openDatabase(settings.database);
+  let redis: Redis | undefined;
+  let bus: InvalidationBus | undefined;
+  if (settings.redis) {
+    redis = connectRedis(settings.redis.url, settings.log, 'commands');
+    bus = connectInvalidationBus({
+      publisher: redis,
+      // A subscribed connection can do nothing else; it queues its SUBSCRIBE until Redis answers.
+      subscriber: connectRedis(settings.redis.url, settings.log, 'invalidations', { queueWhileOffline: true }),
+      channel: `${settings.redis.keyPrefix}:cache-invalidations`,
+      cache: () => cache,
+      log: settings.log,
+    });
+  }
+  const cache = new ResponseCache(settings.cache, (resources) => bus?.publish(resources));
+  const tokens = createTokenService(settings.tokens);
+  const services: AppServices = {
+    db: database.db,
+    provider: database.provider,
+    tokens,
+    passwords: createPasswordHasher(settings.bcryptCost),
+    rateLimiter:
+      settings.rateLimits === 'off'
+        ? unlimited
+        : createRateLimiter(settings.rateLimits, { redis, keyPrefix: settings.redis?.keyPrefix ?? 'mechanic-shop' }),
+    cache,
+    authenticator: createAuthenticator({ db: database.db, tokens, cache }),
+    log: settings.log,
+  };
+  return {
+    services,
+    ping: database.ping,
+    async close() {
+      await bus?.close();
+      redis?.disconnect();
+      await database.close();
+    },
+  };
+}

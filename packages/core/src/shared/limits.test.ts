@@ -1,0 +1,61 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { NewCustomer } from '../customers/customer.schemas.ts';
+import { NewInventoryItem } from '../inventory/inventory.schemas.ts';
+import { NewMechanic } from '../mechanics/mechanic.schemas.ts';
+import { NewServiceTicket } from '../service-tickets/ticket.schemas.ts';
+import { MAX_LENGTH } from './limits.ts';
+
+/** `Model.field` → n for every `@db.VarChar(n)` column of the data model. */
+async function varcharColumns(): Promise<Map<string, number>> {
+  const models = await readFile(new URL('../../prisma/models.prisma', import.meta.url), 'utf8');
+  const columns = new Map<string, number>();
+  for (const [, model, body] of models.matchAll(/^model (\w+) \{([\s\S]*?)^\}/gm)) {
+    for (const [, field, size] of body!.matchAll(/^\s+(\w+)\s+String\b.*@db\.VarChar\((\d+)\)/gm))
+      columns.set(`${model}.${field}`, Number(size));
+  }
+  return columns;
+}
+
+const maxLengthOf = (schema: z.ZodObject, key: string) => {
+  const field = schema.shape[key] as unknown as { maxLength?: number | null; unwrap?: () => unknown };
+  return (field.maxLength ?? (field.unwrap?.() as { maxLength?: number } | undefined)?.maxLength) as number;
+};
+
+/** Each user-writable text column, with the input field that fills it. */
+const INPUTS: Record<string, [z.ZodObject, string]> = {
+  'Customer.name': [NewCustomer, 'name'],
+  'Customer.email': [NewCustomer, 'email'],
+  'Customer.phone': [NewCustomer, 'phone'],
+  'Customer.address': [NewCustomer, 'address'],
+  'Mechanic.name': [NewMechanic, 'name'],
+  'Mechanic.email': [NewMechanic, 'email'],
+  'Mechanic.phone': [NewMechanic, 'phone'],
+  'Mechanic.address': [NewMechanic, 'address'],
+  'ServiceTicket.title': [NewServiceTicket, 'title'],
+  'ServiceTicket.description': [NewServiceTicket, 'description'],
+  'InventoryItem.partName': [NewInventoryItem, 'part_name'],
+  'InventoryItem.description': [NewInventoryItem, 'description'],
+};
+
+describe('input limits', () => {
+  it('let every valid input fit its column: each text field is validated to its VarChar size', async () => {
+    const columns = await varcharColumns();
+    for (const [column, [schema, key]] of Object.entries(INPUTS)) {
+      expect(maxLengthOf(schema, key), column).toBe(columns.get(column));
+    }
+  });
+
+  it('cover every text column written from input (a new column needs a limit here)', async () => {
+    const columns = [...(await varcharColumns()).keys()];
+    // Written by the API itself, never from input: the bcrypt hash (60 characters) and the validated VIN (17).
+    const internal = ['Customer.passwordHash', 'Mechanic.passwordHash', 'ServiceTicket.vin'];
+    expect(columns.filter((column) => !internal.includes(column)).sort()).toEqual(Object.keys(INPUTS).sort());
+  });
+
+  it('has no limit constant without a column of that size', async () => {
+    const sizes = new Set((await varcharColumns()).values());
+    for (const [name, limit] of Object.entries(MAX_LENGTH)) expect(sizes.has(limit), name).toBe(true);
+  });
+});

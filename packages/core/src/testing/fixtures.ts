@@ -1,0 +1,60 @@
+import type { RouterInputs } from '../router.ts';
+import { uniqueEmail, type TestApp } from './index.ts';
+
+export const PASSWORD = 'correct horse battery';
+
+export function newCustomer(overrides: Partial<RouterInputs['customers']['register']> = {}): RouterInputs['customers']['register'] {
+  return {
+    name: 'Ada Lovelace',
+    email: uniqueEmail('customer'),
+    phone: '+44 20 7946 0000',
+    address: '12 Analytical Row',
+    password: PASSWORD,
+    ...overrides,
+  };
+}
+
+export function newMechanic(overrides: Partial<RouterInputs['mechanics']['register']> = {}): RouterInputs['mechanics']['register'] {
+  return {
+    name: 'Grace Hopper',
+    email: uniqueEmail('mechanic'),
+    phone: '+1 555 0100',
+    address: '1 Cobol Way',
+    salary: '58000.00',
+    password: PASSWORD,
+    ...overrides,
+  };
+}
+
+/** Registers a customer and logs in: the account and its token. */
+export async function signUpCustomer(app: TestApp, overrides: Partial<RouterInputs['customers']['register']> = {}) {
+  const input = newCustomer(overrides);
+  const customer = await app.as().customers.register(input);
+  const { token } = await app.as().customers.logIn({ email: input.email, password: input.password });
+  return { customer, token };
+}
+
+/**
+ * Registers a mechanic and logs in. The first one of a test app opens the shop;
+ * later ones are registered by the first.
+ */
+export async function signUpMechanic(app: TestApp, overrides: Partial<RouterInputs['mechanics']['register']> = {}) {
+  const input = newMechanic(overrides);
+  const registrar = founders.get(app);
+  const mechanic = await app.as(registrar).mechanics.register(input);
+  const { token } = await app.as().mechanics.logIn({ email: input.email, password: input.password });
+  if (!registrar) founders.set(app, token);
+  return { mechanic, token };
+}
+
+const founders = new WeakMap<TestApp, string>();
+
+export const VIN = '1HGCM82633A004352';
+
+export function newTicket(overrides: Partial<RouterInputs['serviceTickets']['open']> = {}): RouterInputs['serviceTickets']['open'] {
+  return { title: 'Brakes squeal', description: 'Front brakes squeal when stopping', vin: VIN, service_date: '2026-12-01', ...overrides };
+}
+
+export function newInventoryItem(overrides: Partial<RouterInputs['inventory']['create']> = {}): RouterInputs['inventory']['create'] {
+  return { part_name: 'Brake pad set', description: 'Front, ceramic', price: '49.90', quantity: 10, ...overrides };
+}

@@ -1,0 +1,69 @@
+import type { Authenticator } from '../auth/authenticator.ts';
+import type { PasswordHasher } from '../auth/passwords.ts';
+import type { AuthOutcome, TokenService } from '../auth/tokens.ts';
+import type { ResponseCache } from '../cache/response-cache.ts';
+import type { Database } from '../db/client.ts';
+import type { Provider } from '../db/provider.ts';
+import type { RateLimiter } from '../rate-limit/limiter.ts';
+
+export interface Logger {
+  info(fields: object, message?: string): void;
+  warn(fields: object, message?: string): void;
+  error(fields: object, message?: string): void;
+}
+
+/** What the API runs on, built once at start-up (apps/api) or per test file. */
+export interface AppServices {
+  db: Database;
+  provider: Provider;
+  tokens: TokenService;
+  passwords: PasswordHasher;
+  rateLimiter: RateLimiter;
+  cache: ResponseCache;
+  authenticator: Authenticator;
+  log: Logger;
+}
+
+/** What the transport knows about a request; the same fields from both doors. */
+export interface RequestInfo {
+  /** The client's address: the socket peer, or the forwarded one behind a trusted proxy. */
+  clientIp: string;
+  /** The raw `Authorization` header, if any. */
+  authorization: string | undefined;
+  /** Echoed in the `X-Request-Id` response header and in logs and 500 bodies. */
+  requestId: string;
+}
+
+/** Response headers a procedure adds (rate-limit fields, `WWW-Authenticate`…); each door sends them. */
+export type ResponseHeaders = Record<string, string>;
+
+/**
+ * The context each door creates per request, and the root context type of the
+ * router. That type is part of `AppRouter`, which the SDK's users import, so it
+ * names no server-only type: `services` is opaque here and the first middleware
+ * (trpc/procedures.ts) hands procedures the typed `AppServices`.
+ */
+export interface RequestContext {
+  services: object;
+  request: RequestInfo;
+  responseHeaders: ResponseHeaders;
+  /** Resolved from the bearer token on first use; a reason instead of a principal without a valid one. */
+  authenticate(): Promise<AuthOutcome>;
+}
+
+export type { AuthOutcome } from '../auth/tokens.ts';
+
+/** The typed services of a context (the root context type keeps them opaque, see `RequestContext`). */
+export function servicesOf(ctx: Pick<RequestContext, 'services'>): AppServices {
+  return ctx.services as AppServices;
+}
+
+export function createContext(services: AppServices, request: RequestInfo): RequestContext {
+  let outcome: Promise<AuthOutcome> | undefined;
+  return {
+    services,
+    request,
+    responseHeaders: {},
+    authenticate: () => (outcome ??= services.authenticator.authenticate(request.authorization)),
+  };
+}

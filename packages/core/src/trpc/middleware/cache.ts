@@ -1,0 +1,66 @@
+import { middlewareMarker } from '@trpc/server/unstable-core-do-not-import';
+import type { Principal } from '../../auth/tokens.ts';
+import { servicesOf } from '../context.ts';
+import { t } from '../init.ts';
+import type { CachePolicy } from '../meta.ts';
+
+/**
+ * Serves read procedures from the response cache and makes writes invalidate it.
+ *
+ * It runs after the access check, so a cached answer only ever reaches a caller
+ * who passed the route's rule, and it keys answers by procedure, input and, as
+ * the route's `cache.scope` says, the caller's role or account: a mechanic's view
+ * of the mechanics list is never served to a customer, nor one customer's
+ * tickets to another. A hit skips input parsing, the handler and the output
+ * schema: the answer was checked when it was stored.
+ */
+export const cacheAnswers = t.middleware(async ({ ctx, meta, type, path, getRawInput, next }) => {
+  const { cache } = servicesOf(ctx);
+  if (type === 'mutation') {
+    const result = await next();
+    if (result.ok && meta?.invalidates?.length) cache.invalidate(meta.invalidates);
+    return result;
+  }
+  const policy = meta?.cache;
+  if (!cache.enabled || !policy || policy === 'no-store') return next();
+
+  const key = answerKey(path, policy, (await ctx.authenticate()).principal, await getRawInput());
+  const hit = cache.get(key);
+  if (hit !== undefined) {
+    // A result built here, as tRPC's own resolver builds it (@trpc/server 11.25).
+    return { marker: middlewareMarker, ok: true as const, data: hit, ctx };
+  }
+  const versions = cache.versions(policy.dependsOn);
+  const result = await next();
+  if (result.ok) cache.set(key, result.data, policy.dependsOn, versions);
+  return result;
+});
+
+/**
+ * The cache key of a read's answer: the procedure, whose answer it is (as the
+ * route's scope says), and the raw input as the door received it.
+ */
+export function answerKey(path: string, policy: CachePolicy, caller: Principal | null, rawInput: unknown): string {
+  return `${path}|${scopeKey(policy, caller)}|${stableJson(rawInput)}`;
+}
+
+function scopeKey(policy: CachePolicy, caller: Principal | null): string {
+  switch (policy.scope) {
+    case 'public':
+      return '*';
+    case 'role':
+      return caller?.role ?? 'anonymous';
+    case 'caller':
+      return caller ? `${caller.role}:${caller.id}` : 'anonymous';
+  }
+}
+
+/** JSON with object keys sorted, so that `{a,b}` and `{b,a}` are one key. */
+function stableJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'undefined';
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, item]) => item !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${stableJson(item)}`).join(',')}}`;
+}
