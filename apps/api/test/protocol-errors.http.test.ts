@@ -221,4 +221,24 @@ describe('the tRPC door', () => {
     expect((await request(server, 'GET', `/trpc/${paths(50)}?batch=1&input=${input(50)}`)).status).toBe(200);
     expect((await request(server, 'GET', `/trpc/${paths(51)}?batch=1&input=${input(51)}`)).status).toBe(400);
   });
+
+  it('answers with a Content-Length, not chunked', async () => {
+    const response = await request(server, 'GET', `/trpc/mechanics.top?input=${encodeURIComponent('{}')}`);
+    expect(response.status).toBe(200);
+    expect(Number(response.headers.get('content-length'))).toBe(JSON.stringify(response.body).length);
+  });
+
+  it('413 for a body over the limit, 400 for broken JSON', async () => {
+    const tooLarge = await request(server, 'POST', '/trpc/customers.register', {
+      json: { ...customerBody(), name: 'x'.repeat(200 * 1024) },
+    });
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.body.error.data.code).toBe('PAYLOAD_TOO_LARGE');
+    const broken = await request(server, 'POST', '/trpc/customers.register', {
+      rawBody: '{"name": ',
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(broken.status).toBe(400);
+    expect(broken.body.error.data.code).toBe('BAD_REQUEST');
+  });
 });

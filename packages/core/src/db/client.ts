@@ -2,6 +2,7 @@ import type { SqlDriverAdapter, SqlDriverAdapterFactory, SqlQueryable } from '@p
 import { withOverrides } from './override.ts';
 import type { PrismaClient } from './generated/sqlite/client.ts';
 import { providerOf, type Provider } from './provider.ts';
+import { cacheStatements } from './sqlite-statement-cache.ts';
 
 /**
  * The database client the domain code is written against. The three generated
@@ -55,7 +56,7 @@ export async function openDatabase(settings: DatabaseSettings): Promise<Database
   const provider = providerOf(settings.url);
   const options: ResolvedSettings = { ...DEFAULTS, ...settings };
   let adapter = await createAdapterFactory(provider, options);
-  if (provider === 'sqlite') adapter = isolateTransactions(adapter);
+  if (provider === 'sqlite') adapter = isolateTransactions(cacheStatements(adapter));
   if (settings.onStatement) adapter = countStatements(adapter, settings.onStatement);
   const Client = await GENERATED_CLIENTS[provider]();
   const db = new Client({ adapter });
