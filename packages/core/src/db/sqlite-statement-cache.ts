@@ -38,7 +38,7 @@ export function withStatementCache(db: BetterSqlite3.Database, capacity = CAPACI
     get(target, key) {
       if (key === 'prepare') return prepare;
       const value: unknown = Reflect.get(target, key, target);
-      return typeof value === 'function' ? value.bind(target) : value;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
     },
   });
 }
