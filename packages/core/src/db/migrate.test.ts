@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { appendFile, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrateDatabase, MigrationError, MIGRATIONS_ROOT, readMigrationFiles, resolveMigration } from './migrate.ts';
 import type { Provider } from './provider.ts';
@@ -219,6 +220,34 @@ describe(`migrateDatabase on ${provider}`, () => {
 
     expect(reports.flatMap((report) => report.applied).sort()).toEqual(names);
     expect((await migrationRecords(database)).map((record) => [record.name, record.finished])).toEqual(names.map((name) => [name, true]));
+  });
+});
+
+describe.skipIf(provider !== 'mysql')('migrateDatabase on MySQL/MariaDB', () => {
+  // What a migration run holds while it works, named here the server's way.
+  const takeMigrationLock = async (holder: ScratchDatabase) => {
+    const [row] = await holder.query<{ locked: unknown }>(
+      "SELECT GET_LOCK(CONCAT('mechanic_shop_migrate:', SHA1(DATABASE())), 0) AS locked",
+    );
+    expect(Number(row?.locked)).toBe(1);
+  };
+
+  it('waits for a run on the same database, but not for one on another database of the server', async () => {
+    const database = await newDatabase('mysql');
+    const elsewhere = await newDatabase('mysql');
+    const root = await copyOfMigrations();
+
+    await takeMigrationLock(elsewhere);
+    expect((await migrateDatabase({ url: database.url }, { root })).applied.length).toBeGreaterThan(0);
+
+    const other = await newDatabase('mysql');
+    await takeMigrationLock(other);
+    const run = migrateDatabase({ url: other.url }, { root });
+    await sleep(500);
+    expect(await tableNames(other)).not.toContain('customers');
+    await other.query("SELECT RELEASE_LOCK(CONCAT('mechanic_shop_migrate:', SHA1(DATABASE())))");
+    expect((await run).applied.length).toBeGreaterThan(0);
+    expect(await tableNames(other)).toContain('customers');
   });
 });
 

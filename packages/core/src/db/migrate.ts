@@ -366,15 +366,18 @@ export async function openMigrationConnection(provider: Provider, url: string): 
         },
         query,
         async withLock(work) {
-          const [row] = await query<{ locked: number | bigint | null }>('SELECT GET_LOCK(?, ?) AS locked', [
-            'mechanic_shop_migrations',
-            LOCK_WAIT_SECONDS,
-          ]);
+          // User locks are server-wide: the name carries the database's, hashed
+          // to stay within the 64 characters a lock name may have.
+          const [current] = await query<{ name: string | null }>('SELECT DATABASE() AS name');
+          const lock = `mechanic_shop_migrate:${createHash('sha1')
+            .update(current?.name ?? '')
+            .digest('hex')}`;
+          const [row] = await query<{ locked: number | bigint | null }>('SELECT GET_LOCK(?, ?) AS locked', [lock, LOCK_WAIT_SECONDS]);
           if (Number(row?.locked) !== 1) throw new MigrationError('Timed out waiting for another migration run to finish');
           try {
             return await work();
           } finally {
-            await connection.query('SELECT RELEASE_LOCK(?)', ['mechanic_shop_migrations']);
+            await connection.query('SELECT RELEASE_LOCK(?)', [lock]);
           }
         },
         close: () => connection.end(),
