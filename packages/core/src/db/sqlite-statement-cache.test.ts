@@ -1,6 +1,8 @@
+import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import SQLite from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { withStatementCache } from './sqlite-statement-cache.ts';
+import { openDatabase } from './client.ts';
+import { cacheStatements, withStatementCache } from './sqlite-statement-cache.ts';
 
 const opened: SQLite.Database[] = [];
 afterEach(() => opened.splice(0).forEach((db) => db.close()));
@@ -60,5 +62,24 @@ describe('withStatementCache', () => {
     expect(cached.pragma('foreign_keys', { simple: true })).toBe(db.pragma('foreign_keys', { simple: true }));
     expect(cached.open).toBe(true);
     expect(read(cached, 'SELECT count(*) FROM part', [])).toEqual([[4]]);
+  });
+});
+
+describe('cacheStatements', () => {
+  it('is in effect on the SQLite databases openDatabase opens', async () => {
+    const prepare = vi.spyOn(SQLite.prototype, 'prepare');
+    const handle = await openDatabase({ url: 'file:' });
+    try {
+      for (let call = 0; call < 3; call++) await handle.ping();
+      expect(prepare.mock.calls.filter(([sql]) => sql === 'SELECT 1')).toHaveLength(1);
+    } finally {
+      await handle.close();
+      prepare.mockRestore();
+    }
+  });
+
+  it('fails loudly on an adapter that no longer keeps its database in `client`', async () => {
+    const factory = { provider: 'sqlite' as const, adapterName: 'changed', connect: async () => ({}) as SqlDriverAdapter };
+    await expect(cacheStatements(factory).connect()).rejects.toThrow('update sqlite-statement-cache.ts');
   });
 });
