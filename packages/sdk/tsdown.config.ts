@@ -6,8 +6,30 @@ export default defineConfig({
   platform: 'neutral',
   target: 'es2022',
   clean: true,
-  // @mechanic-shop/core is a devDependency, so its types are inlined into the
-  // declarations (from its built .d.ts): a consumer needs neither the core
-  // package nor Prisma. @trpc/* are dependencies and stay imports.
+  // The package has no dependencies: the tRPC client's code, and the types of
+  // tRPC and of the API (from the core's built declarations) are bundled in. A
+  // consumer installs this package alone: no core, no Prisma, and no TypeScript
+  // pulled in as a required peer of @trpc/* (npm installs those).
+  deps: { onlyBundle: ['@trpc/client', '@trpc/server'] },
   dts: { tsconfig: './tsconfig.json' },
+  hooks: {
+    // A declaration the bundler could not inline (the core not built, say) stays
+    // an import of a package the consumer does not have: fail here, not in their
+    // `tsc`.
+    'build:done'({ chunks }) {
+      const emitted = new Set(chunks.map((chunk) => chunk.fileName));
+      const external = chunks.flatMap((chunk) =>
+        chunk.type === 'chunk'
+          ? [...chunk.imports, ...chunk.dynamicImports]
+              .filter((id) => !emitted.has(id) && !id.startsWith('node:'))
+              .map((id) => `${chunk.fileName} imports ${id}`)
+          : [],
+      );
+      if (external.length > 0) {
+        throw new Error(
+          `The SDK must not import other packages (build the core's declarations first: \`pnpm sdk:pack\` does):\n${external.join('\n')}`,
+        );
+      }
+    },
+  },
 });

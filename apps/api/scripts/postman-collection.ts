@@ -10,7 +10,7 @@ export const COLLECTION_FILE = fileURLToPath(new URL('../../../postman_collectio
 /** Where the collection sends requests unless told otherwise: the server's default address. */
 const DEFAULT_BASE_URL = 'http://127.0.0.1:3000';
 
-type Caller = 'mechanic' | 'customer';
+type Caller = 'founder' | 'mechanic' | 'customer';
 
 /** One request of the flow. Values may use the collection variables stored by earlier steps, as `{{name}}`. */
 interface Step {
@@ -23,9 +23,10 @@ interface Step {
   path?: Record<string, string>;
   /** The query parameters sent; the operation's others are listed, unchecked and empty. */
   query?: Record<string, string>;
-  /** The JSON body. A string that is only `{{name}}` is sent as the bare value: the ids stored are numbers. */
+  /** The JSON body. A string that is only `{{<name>_id}}` is sent as the bare value: the ids stored are numbers. */
   body?: Record<string, unknown>;
-  status: number;
+  /** The expected status, or the statuses that are all fine. */
+  status: number | number[];
   /** Collection variables to set from fields of the JSON response: variable → field. */
   store?: Record<string, string>;
 }
@@ -37,24 +38,42 @@ interface Folder {
 }
 
 const PASSWORD = 'a long secret phrase';
-const MECHANIC = { name: 'Grace Hopper', email: 'grace@shop.example', phone: '+1 555 0100', address: '1 Cobol Way' };
-const COLLEAGUE = { name: 'Katherine Johnson', email: 'katherine@shop.example', phone: '+1 555 0102', address: '3 Orbit Lane' };
-const CUSTOMER = { name: 'Ada Lovelace', email: 'ada@example.com', phone: '+44 20 7946 0000', address: '12 Analytical Row' };
+/** The account that opens a new shop; on a shop that has staff already, set `founder_email` and `founder_password` to a mechanic's login. */
+const FOUNDER = { name: 'Grace Hopper', email: 'founder@shop.example', phone: '+1 555 0100', address: '1 Cobol Way' };
+// `{{run}}` is new on every run (set by the first request): a run never meets the accounts of an earlier one.
+const MECHANIC = { name: 'Katherine Johnson', email: 'katherine.{{run}}@shop.example', phone: '+1 555 0102', address: '3 Orbit Lane' };
+const CUSTOMER = { name: 'Ada Lovelace', email: 'ada.{{run}}@example.com', phone: '+44 20 7946 0000', address: '12 Analytical Row' };
 
 /**
- * A repair shop's day, in order, through every REST operation. It needs a new
- * shop (an empty database): its first request opens the shop.
+ * A repair shop's day, in order, through every REST operation. It runs on a
+ * new shop (its first request opens it) and again on the same server: the
+ * founder stays, everything else is created with unique emails and deleted.
  */
 const FLOW: Folder[] = [
   {
     name: 'Open the shop',
     description:
-      'The first mechanic opens the shop and adds a colleague; a customer registers; both log in. Tokens and ids are kept as collection variables.',
+      'The founder opens a new shop (on an open shop this is refused, and the founder logs in) and adds a mechanic; ' +
+      'a customer registers; both log in. Tokens and ids are kept as collection variables.',
     steps: [
       {
         operation: 'POST /mechanics',
-        name: 'Register the first mechanic (opens the shop)',
-        body: { ...MECHANIC, salary: '58000.00', password: PASSWORD },
+        name: 'Register the founder (opens a new shop; refused once the shop is open)',
+        body: { ...FOUNDER, email: '{{founder_email}}', salary: '58000.00', password: '{{founder_password}}' },
+        status: [201, 401],
+      },
+      {
+        operation: 'POST /mechanics/login',
+        name: 'Log in as the founder',
+        body: { email: '{{founder_email}}', password: '{{founder_password}}' },
+        status: 200,
+        store: { founder_token: 'token' },
+      },
+      {
+        operation: 'POST /mechanics',
+        name: 'Add a mechanic (mechanics only, once the shop is open)',
+        as: 'founder',
+        body: { ...MECHANIC, salary: '61000.00', password: PASSWORD },
         status: 201,
         store: { mechanic_id: 'id' },
       },
@@ -63,14 +82,6 @@ const FLOW: Folder[] = [
         body: { email: MECHANIC.email, password: PASSWORD },
         status: 200,
         store: { mechanic_token: 'token' },
-      },
-      {
-        operation: 'POST /mechanics',
-        name: 'Add a colleague (mechanics only, once the shop is open)',
-        as: 'mechanic',
-        body: { ...COLLEAGUE, salary: '61000.00', password: PASSWORD },
-        status: 201,
-        store: { colleague_id: 'id' },
       },
       { operation: 'POST /customers', body: { ...CUSTOMER, password: PASSWORD }, status: 201, store: { customer_id: 'id' } },
       {
@@ -95,7 +106,7 @@ const FLOW: Folder[] = [
         status: 200,
       },
       { operation: 'GET /mechanics', query: { page: '1', per_page: '20' }, status: 200 },
-      { operation: 'GET /mechanics/{id}', as: 'mechanic', path: { id: '{{colleague_id}}' }, status: 200 },
+      { operation: 'GET /mechanics/{id}', as: 'founder', path: { id: '{{mechanic_id}}' }, status: 200 },
       {
         operation: 'PUT /mechanics/{id}',
         as: 'mechanic',
@@ -124,14 +135,14 @@ const FLOW: Folder[] = [
       {
         operation: 'POST /assignments',
         as: 'mechanic',
-        body: { service_ticket_id: '{{ticket_id}}', mechanic_id: '{{colleague_id}}' },
+        body: { service_ticket_id: '{{ticket_id}}', mechanic_id: '{{mechanic_id}}' },
         status: 201,
       },
       { operation: 'GET /assignments', as: 'mechanic', query: { service_ticket_id: '{{ticket_id}}' }, status: 200 },
       {
         operation: 'DELETE /assignments',
         as: 'mechanic',
-        query: { service_ticket_id: '{{ticket_id}}', mechanic_id: '{{colleague_id}}' },
+        query: { service_ticket_id: '{{ticket_id}}', mechanic_id: '{{mechanic_id}}' },
         status: 204,
       },
       {
@@ -183,7 +194,7 @@ const FLOW: Folder[] = [
   },
   {
     name: 'Clean up',
-    description: 'Everything the flow created is deleted, but the colleague, who keeps the shop open.',
+    description: 'Everything the run created is deleted; the founder stays and keeps the shop open for the next run.',
     steps: [
       { operation: 'DELETE /inventory/{id}', as: 'mechanic', path: { id: '{{inventory_id}}' }, status: 204 },
       { operation: 'DELETE /service_tickets/{id}', as: 'mechanic', path: { id: '{{ticket_id}}' }, status: 204 },
@@ -216,7 +227,7 @@ interface Request {
 interface Item {
   name: string;
   request: Request;
-  event: Array<{ listen: 'test'; script: { type: 'text/javascript'; exec: string[] } }>;
+  event: Array<{ listen: 'prerequest' | 'test'; script: { type: 'text/javascript'; exec: string[] } }>;
 }
 interface ItemGroup {
   name: string;
@@ -251,7 +262,9 @@ export async function buildPostmanCollection(): Promise<PostmanCollection> {
       description: {
         content:
           `${converted.info.description.content}\n\n` +
-          `Run the folders in order against a new shop (an empty database): the first request opens the shop. ` +
+          `Run the folders in order. On a new shop (an empty database) the first request opens it with the founder ` +
+          `(\`founder_email\`, \`founder_password\`); the collection runs again on the same server, and on a shop that has ` +
+          `staff already when those two variables are a mechanic's login. ` +
           `Set \`baseUrl\` to the server's address (default ${DEFAULT_BASE_URL}).`,
         type: 'text/markdown',
       },
@@ -264,6 +277,9 @@ export async function buildPostmanCollection(): Promise<PostmanCollection> {
     })),
     variable: [
       { key: 'baseUrl', value: DEFAULT_BASE_URL },
+      { key: 'founder_email', value: FOUNDER.email },
+      { key: 'founder_password', value: PASSWORD },
+      { key: 'run', value: '' },
       ...steps.flatMap((step) => Object.keys(step.store ?? {})).map((key) => ({ key, value: '' })),
     ],
   };
@@ -312,12 +328,28 @@ function flowItem(step: Step, operation: ConvertedItem | undefined): Item {
       ...(step.body ? { body: { mode: 'raw', raw: jsonWithVariables(step.body), options: { raw: { language: 'json' } } } } : {}),
       auth: step.as ? { type: 'bearer', bearer: [{ key: 'token', value: `{{${step.as}_token}}`, type: 'string' }] } : { type: 'noauth' },
     },
-    event: [{ listen: 'test', script: { type: 'text/javascript', exec: testScript(step) } }],
+    event: [
+      ...(step === FLOW[0]!.steps[0]
+        ? [{ listen: 'prerequest' as const, script: { type: 'text/javascript' as const, exec: NEW_RUN } }]
+        : []),
+      { listen: 'test', script: { type: 'text/javascript', exec: testScript(step) } },
+    ],
   };
 }
 
+/** Before the first request: a new `run`, which makes the emails of this run's accounts unique. */
+const NEW_RUN = [`pm.collectionVariables.set('run', Date.now().toString(36) + Math.random().toString(36).slice(2, 8));`];
+
 function testScript(step: Step): string[] {
-  const lines = [`pm.test('answers ${step.status}', function () {`, `  pm.response.to.have.status(${step.status});`, '});'];
+  const statuses = [step.status].flat();
+  const lines =
+    statuses.length === 1
+      ? [`pm.test('answers ${statuses[0]}', function () {`, `  pm.response.to.have.status(${statuses[0]});`, '});']
+      : [
+          `pm.test('answers ${statuses.join(' or ')}', function () {`,
+          `  pm.expect(pm.response.code).to.be.oneOf(${JSON.stringify(statuses)});`,
+          '});',
+        ];
   for (const [variable, field] of Object.entries(step.store ?? {})) {
     lines.push(
       `pm.test('stores ${field} as ${variable}', function () {`,
@@ -331,7 +363,7 @@ function testScript(step: Step): string[] {
 }
 
 function jsonWithVariables(body: Record<string, unknown>): string {
-  return JSON.stringify(body, null, 2).replace(/"(\{\{\w+\}\})"/g, '$1');
+  return JSON.stringify(body, null, 2).replace(/"(\{\{\w+_id\}\})"/g, '$1');
 }
 
 function operationKey(request: ConvertedRequest): string {

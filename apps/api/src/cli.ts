@@ -8,9 +8,9 @@ import {
   resolveMigration,
   seedDemoShop,
 } from '@mechanic-shop/core';
-import { migrate } from './startup.ts';
-import { appSettingsOf, ConfigError, loadConfig } from './config.ts';
-import { createLogger } from './logger.ts';
+import { bootstrapFirstMechanic, migrate } from './startup.ts';
+import { appSettingsOf, ConfigError, loadConfig, type Config } from './config.ts';
+import { createLogger, type Logger } from './logger.ts';
 import { buildOpenApiDocument } from './rest/openapi.ts';
 
 const USAGE = `usage:
@@ -18,7 +18,14 @@ const USAGE = `usage:
   cli migrate --mark-rolled-back <name>    after repairing a failed migration by hand: retry it on the next run
   cli migrate --mark-applied <name>        after completing a failed migration by hand: record it as applied
   cli seed [--force]                       fill the database with a small demo shop (refused in production without --force)
+  cli create-mechanic                      when the shop has no mechanic (a new shop, or one left without staff): create one
+                                           from BOOTSTRAP_MECHANIC_EMAIL, BOOTSTRAP_MECHANIC_PASSWORD and BOOTSTRAP_MECHANIC_NAME
   cli openapi [file]                       write the OpenAPI document (default: openapi.json)`;
+
+/** The services for a one-off command: no rate limits, no cache, no Redis (it serves no requests). */
+function commandServices(config: Config, log: Logger) {
+  return createServices(appSettingsOf({ ...config, RATE_LIMIT: 'off', CACHE: 'off', REDIS_URL: undefined }, log));
+}
 
 async function main(args: string[]): Promise<number> {
   const [command, option, name] = args;
@@ -41,13 +48,33 @@ async function main(args: string[]): Promise<number> {
         return 1;
       }
       await migrate(config, log);
-      const running = await createServices(appSettingsOf({ ...config, RATE_LIMIT: 'off', CACHE: 'off', REDIS_URL: undefined }, log));
+      const running = await commandServices(config, log);
       try {
         const created = await seedDemoShop(running.services);
         log.info({ created }, 'demo shop seeded');
         console.log(
           `Demo logins:\n  mechanic  ${DEMO_MECHANIC.email} / ${DEMO_MECHANIC.password}\n  customer  ${DEMO_CUSTOMER.email} / ${DEMO_CUSTOMER.password}`,
         );
+      } finally {
+        await running.close();
+      }
+      return 0;
+    }
+    case 'create-mechanic': {
+      if (option !== undefined) break;
+      if (!config.BOOTSTRAP_MECHANIC_EMAIL) {
+        console.error('Set BOOTSTRAP_MECHANIC_EMAIL and BOOTSTRAP_MECHANIC_PASSWORD (and BOOTSTRAP_MECHANIC_NAME) to the new account.');
+        return 1;
+      }
+      await migrate(config, log);
+      const running = await commandServices(config, log);
+      try {
+        const mechanic = await bootstrapFirstMechanic(running.services, config, log);
+        if (!mechanic) {
+          console.error('The shop has a mechanic: nothing was created (mechanics add mechanics with POST /mechanics).');
+          return 1;
+        }
+        console.log(`Created mechanic ${mechanic.id} (${mechanic.email}): log in with POST /mechanics/login.`);
       } finally {
         await running.close();
       }

@@ -16,6 +16,23 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_URL: 'oracle://x' })).toThrow(/DATABASE_URL: must start with/);
   });
 
+  it('refuses a MySQL/MariaDB URL whose TLS setting it does not know, rather than connecting in plaintext', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://shop@db:3306/shop?ssl=maybe' })).toThrow(
+      /DATABASE_URL: "ssl=maybe" is not a TLS setting/,
+    );
+    expect(loadConfig({ DATABASE_URL: 'mysql://shop@db:3306/shop?ssl=required' }).DATABASE_URL).toMatch(/ssl=required$/);
+  });
+
+  it('refuses tokens living longer than a day in production, unless JWT_ALLOW_LONG_TTL=true', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) };
+    expect(loadConfig({ ...production, JWT_TTL_SECONDS: '86400' }).JWT_TTL_SECONDS).toBe(86_400);
+    expect(() => loadConfig({ ...production, JWT_TTL_SECONDS: '86401' })).toThrow(
+      /JWT_TTL_SECONDS: at most 86400 \(one day\) in production/,
+    );
+    expect(loadConfig({ ...production, JWT_TTL_SECONDS: '604800', JWT_ALLOW_LONG_TTL: 'true' }).JWT_TTL_SECONDS).toBe(604_800);
+    expect(loadConfig({ JWT_TTL_SECONDS: '604800' }).JWT_TTL_SECONDS).toBe(604_800);
+  });
+
   it('refuses production without a secret of at least 32 bytes, or with a weak bcrypt cost', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET: required in production/);
     expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short' })).toThrow(/at least 32 bytes/);
@@ -27,7 +44,7 @@ describe('loadConfig', () => {
 
 describe('.env.example', () => {
   const example = readFileSync(new URL('../../../.env.example', import.meta.url), 'utf8');
-  const listed = [...example.matchAll(/^([A-Z_]+)=(.*)$/gm)];
+  const listed = [...example.matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)];
 
   it('lists every variable the server reads, and no other', () => {
     expect(listed.map(([, name]) => name).sort()).toEqual([...CONFIG_VARIABLES].sort());

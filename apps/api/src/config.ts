@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { BlockList } from 'node:net';
-import { DEFAULT_CACHE_SETTINGS, DEFAULT_RATE_LIMITS, type AppSettings } from '@mechanic-shop/core';
+import { DEFAULT_CACHE_SETTINGS, DEFAULT_RATE_LIMITS, mysqlTlsOf, type AppSettings } from '@mechanic-shop/core';
 import { z } from 'zod';
-import { parseTrustedProxies } from './http/client-ip.ts';
+import { DEFAULT_IPV6_PREFIX, parseTrustedProxies } from './http/client-ip.ts';
 
 /**
  * Every setting of the server comes from the environment, checked here once at
@@ -30,6 +30,14 @@ const EnvSchema = z.object({
   DATABASE_URL: z
     .string()
     .regex(/^(file:|postgres(ql)?:\/\/|mysql:\/\/|mariadb:\/\/)/, 'must start with file:, postgresql://, mysql:// or mariadb://')
+    .superRefine((url, context) => {
+      if (!/^(mysql|mariadb):\/\//.test(url)) return;
+      try {
+        mysqlTlsOf(url);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    })
     .default('file:./data/mechanic-shop.db'),
   DB_POOL_SIZE: integer(1, 500).default(10),
   DB_CONNECT_TIMEOUT_MS: integer(100, 120_000).default(5_000),
@@ -39,6 +47,7 @@ const EnvSchema = z.object({
   JWT_ISSUER: z.string().min(1).default('mechanic-shop'),
   JWT_AUDIENCE: z.string().min(1).default('mechanic-shop-api'),
   JWT_TTL_SECONDS: integer(60, 30 * 24 * 3600).default(3600),
+  JWT_ALLOW_LONG_TTL: flag.default(false),
   BCRYPT_COST: integer(4, 15).default(10),
   MAX_BODY_BYTES: integer(1024, 10 * 1024 * 1024).default(100 * 1024),
   SHUTDOWN_TIMEOUT_MS: integer(0, 120_000).default(10_000),
@@ -48,6 +57,9 @@ const EnvSchema = z.object({
   RATE_LIMIT_REGISTER: quota.default(DEFAULT_RATE_LIMITS.register),
   RATE_LIMIT_LOGIN_CLIENT: quota.default(DEFAULT_RATE_LIMITS.loginPerClient),
   RATE_LIMIT_LOGIN_ACCOUNT: quota.default(DEFAULT_RATE_LIMITS.loginPerAccount),
+  RATE_LIMIT_LOGIN_ACCOUNT_CLIENT: quota.default(DEFAULT_RATE_LIMITS.loginPerAccountClient),
+  RATE_LIMIT_LOGIN_ACCOUNTS: quota.default(DEFAULT_RATE_LIMITS.loginAccountsPerClient),
+  RATE_LIMIT_IPV6_PREFIX: integer(32, 128).default(DEFAULT_IPV6_PREFIX),
   TRUST_PROXY: z.string().optional(),
   CACHE: onOff.default('on'),
   CACHE_TTL_SECONDS: integer(1, 86_400).default(DEFAULT_CACHE_SETTINGS.ttlSeconds),
@@ -83,6 +95,7 @@ export class ConfigError extends Error {
 }
 
 const MIN_SECRET_BYTES = 32;
+const MAX_PRODUCTION_TTL_SECONDS = 86_400;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // An empty variable means "not set", as in most shells' `FOO= cmd`.
@@ -113,6 +126,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   if (production && values.BCRYPT_COST < 10) {
     throw new ConfigError('Invalid configuration:\n  BCRYPT_COST: must be at least 10 in production');
+  }
+  // A stolen token works until it expires (a password change revokes it only if the owner notices):
+  // production keeps that window at a day unless the operator says otherwise.
+  if (production && values.JWT_TTL_SECONDS > MAX_PRODUCTION_TTL_SECONDS && !values.JWT_ALLOW_LONG_TTL) {
+    throw new ConfigError(
+      `Invalid configuration:\n  JWT_TTL_SECONDS: at most ${MAX_PRODUCTION_TTL_SECONDS} (one day) in production, unless JWT_ALLOW_LONG_TTL=true`,
+    );
   }
   if ((values.BOOTSTRAP_MECHANIC_EMAIL === undefined) !== (values.BOOTSTRAP_MECHANIC_PASSWORD === undefined)) {
     throw new ConfigError('Invalid configuration:\n  BOOTSTRAP_MECHANIC_EMAIL and BOOTSTRAP_MECHANIC_PASSWORD go together');
@@ -150,6 +170,8 @@ export function appSettingsOf(config: Config, log: AppSettings['log']): AppSetti
             register: config.RATE_LIMIT_REGISTER,
             loginPerClient: config.RATE_LIMIT_LOGIN_CLIENT,
             loginPerAccount: config.RATE_LIMIT_LOGIN_ACCOUNT,
+            loginPerAccountClient: config.RATE_LIMIT_LOGIN_ACCOUNT_CLIENT,
+            loginAccountsPerClient: config.RATE_LIMIT_LOGIN_ACCOUNTS,
           },
     cache:
       config.CACHE === 'off'

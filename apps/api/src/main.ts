@@ -35,10 +35,17 @@ async function main(): Promise<void> {
     ping: running.ping,
     maxBodyBytes: config.MAX_BODY_BYTES,
     trustedProxies: config.trustedProxies,
+    ipv6Prefix: config.RATE_LIMIT_IPV6_PREFIX,
     gate,
     version: (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version,
   });
-  const address = await api.listen(config.PORT, config.HOST);
+  const address = await api.listen(config.PORT, config.HOST).catch((error: NodeJS.ErrnoException) => {
+    // A port taken or forbidden is a setting to change, like the ones loadConfig refuses: a message, not a stack trace.
+    if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES') throw error;
+    const problem = error.code === 'EADDRINUSE' ? 'is already in use (another API, or another program)' : 'may not be used by this user';
+    console.error(`Port ${config.PORT} on ${config.HOST} ${problem}. Stop what holds it, or choose another port: PORT=3001 pnpm start`);
+    process.exit(1);
+  });
   const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
   log.info(
     {

@@ -2,8 +2,17 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, BlockList } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { appRouter, createContext, PROBLEMS, type RequestContext, type AppServices, type ProblemCode } from '@mechanic-shop/core';
-import { DOCS_SCRIPT_PATH, docsPageHtml, docsScript } from './docs/docs-page.ts';
+import {
+  appRouter,
+  createContext,
+  PROBLEMS,
+  rateLimitedDetail,
+  type RequestContext,
+  type AppServices,
+  type ProblemCode,
+  type RateLimitVerdict,
+} from '@mechanic-shop/core';
+import { DOCS_CONTENT_SECURITY_POLICY, DOCS_SCRIPT_PATH, docsPageHtml, docsScript } from './docs/docs-page.ts';
 import { clientAddressOf } from './http/client-ip.ts';
 import { problem, problemResponseText, sendProblem } from './http/problem.ts';
 import { requestIdOf } from './http/request-id.ts';
@@ -24,6 +33,8 @@ export interface ApiServerOptions {
   maxBodyBytes: number;
   /** Proxies whose X-Forwarded-For names the client (TRUST_PROXY). */
   trustedProxies?: BlockList;
+  /** IPv6 clients share a rate-limit budget per network of this many bits (RATE_LIMIT_IPV6_PREFIX; 64 if not given). */
+  ipv6Prefix?: number;
   /** Until it opens, API calls get 503 (the database is being migrated or is unreachable). */
   gate?: StartupGate;
   version: string;
@@ -38,7 +49,12 @@ export interface ApiServer {
 
 interface RequestState {
   requestId: string;
+  /** As received: a HEAD is served as a GET. */
+  method: string | undefined;
   startedAt: bigint;
+  /** The client for rate limits, and its global budget as spent when the request arrived. */
+  client: string;
+  globalBudget: RateLimitVerdict;
   /** The route for the log line: a REST path template or `trpc:<procedures>`. */
   route: string;
 }
@@ -55,12 +71,17 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
   const docsHtml = docsPageHtml();
   const state = new WeakMap<IncomingMessage, RequestState>();
 
-  const contextFor = (req: IncomingMessage): RequestContext =>
-    createContext(services, {
-      clientIp: clientAddressOf(req, options.trustedProxies),
+  const contextFor = (req: IncomingMessage): RequestContext => {
+    const entry = state.get(req)!;
+    const context = createContext(services, {
+      clientIp: entry.client,
       authorization: req.headers.authorization,
-      requestId: state.get(req)?.requestId ?? requestIdOf(req),
+      requestId: entry.requestId,
+      globalBudget: entry.globalBudget,
     });
+    Object.assign(context.responseHeaders, entry.globalBudget.headers);
+    return context;
+  };
 
   const onError = (error: unknown, req: IncomingMessage) => {
     const status = (error as { code?: string }).code === 'INTERNAL_SERVER_ERROR' ? 500 : undefined;
@@ -75,7 +96,6 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     routes,
     services,
     maxBodyBytes: options.maxBodyBytes,
-    clientIpOf: (req) => clientAddressOf(req, options.trustedProxies),
     createContext: contextFor,
     onError,
   });
@@ -85,11 +105,31 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     const requestId = requestIdOf(req);
     const url = new URL(req.url ?? '/', 'http://localhost');
     const pathname = url.pathname;
-    const entry: RequestState = { requestId, startedAt: process.hrtime.bigint(), route: pathname };
+    // Every request spends its client's global budget before anything is read or served, refused
+    // ones and probes too: one point, or one per call of a tRPC batch. tRPC refuses its calls in
+    // the rate-limit middleware, in its own error shape; the other requests are refused here.
+    const client = clientAddressOf(req, options);
+    const calls = pathname.startsWith(TRPC_PREFIX) ? pathname.split(',').length : 1;
+    const globalBudget = await services.rateLimiter.consume('read', client, { global: calls });
+    const entry: RequestState = {
+      requestId,
+      method: req.method,
+      startedAt: process.hrtime.bigint(),
+      route: pathname,
+      client,
+      globalBudget,
+    };
     state.set(req, entry);
     res.setHeader('X-Request-Id', requestId);
+    // Browsers must read every answer as the type it declares (a JSON answer echoing input never renders as HTML).
+    res.setHeader('X-Content-Type-Options', 'nosniff');
     res.once('finish', () => logRequest(req, res, entry));
     log.debug({ request_id: requestId, method: req.method, path: pathname }, 'request started');
+    for (const [name, value] of Object.entries(globalBudget.headers)) res.setHeader(name, value);
+    if (!globalBudget.allowed && !pathname.startsWith(TRPC_PREFIX)) {
+      sendProblem(res, problem('rate_limited', rateLimitedDetail(globalBudget), { request_id: requestId }), globalBudget.headers);
+      return;
+    }
 
     // The URL parser resolves `.` and `..` segments, percent-encoded ones too,
     // and reads `\` as `/`: routed by the rewritten path, a request reached
@@ -107,6 +147,9 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
       const served = await serveFixed(pathname, req, res);
       if (served) return;
     }
+    // HEAD is GET without the body (RFC 9110): both doors serve it as a GET, and
+    // Node's response, made for a HEAD, sends the same headers and drops the body.
+    if (req.method === 'HEAD') req.method = 'GET';
     const waitingFor = options.gate?.waitingFor;
     if (waitingFor) {
       sendProblem(res, problem('service_unavailable', `The API is starting: waiting for ${waitingFor}`, { request_id: requestId }), {
@@ -146,29 +189,41 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
         res.end();
         return true;
       case '/openapi.json':
-        res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache' });
+        res.writeHead(200, {
+          'Content-Type': 'application/json',
+          'Content-Length': Buffer.byteLength(openApiJson),
+          'Cache-Control': 'no-cache',
+        });
         res.end(openApiJson);
         return true;
       case '/docs':
       case '/docs/':
-        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache' });
+        res.writeHead(200, {
+          'Content-Type': 'text/html; charset=utf-8',
+          'Content-Length': Buffer.byteLength(docsHtml),
+          'Cache-Control': 'no-cache',
+          'Content-Security-Policy': DOCS_CONTENT_SECURITY_POLICY,
+        });
         res.end(docsHtml);
         return true;
       case DOCS_SCRIPT_PATH: {
         const { raw, gzip } = await docsScript();
         const gzipOk = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+        const body = gzipOk ? gzip : raw;
         res.writeHead(200, {
           'Content-Type': 'text/javascript; charset=utf-8',
           'Cache-Control': 'public, max-age=86400',
           Vary: 'Accept-Encoding',
           ...(gzipOk ? { 'Content-Encoding': 'gzip' } : {}),
+          'Content-Length': body.length,
         });
-        res.end(gzipOk ? gzip : raw);
+        res.end(body);
         return true;
       }
     }
     const problemCode = /^\/problems\/([a-z_]+)$/.exec(pathname)?.[1];
-    if (problemCode && problemCode in PROBLEMS) {
+    // Own keys only: `constructor` or `__proto__` are in every object, not problem codes.
+    if (problemCode && Object.hasOwn(PROBLEMS, problemCode)) {
       const { status, title } = PROBLEMS[problemCode as ProblemCode];
       return sendJson(res, 200, { code: problemCode, status, title });
     }
@@ -180,7 +235,7 @@ export function createApiServer(options: ApiServerOptions): ApiServer {
     requestLog.info(
       {
         request_id: entry.requestId,
-        method: req.method,
+        method: entry.method,
         route: entry.route,
         status: res.statusCode,
         duration_ms: Math.round(durationMs * 100) / 100,

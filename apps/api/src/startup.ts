@@ -1,8 +1,16 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AppError, createCaller, isDatabaseUnavailable, migrateDatabase, providerOf, type AppServices } from '@mechanic-shop/core';
-import type { Config } from './config.ts';
+import {
+  isDatabaseUnavailable,
+  migrateDatabase,
+  NewMechanic,
+  openShop,
+  providerOf,
+  type AppServices,
+  type MechanicView,
+} from '@mechanic-shop/core';
+import { ConfigError, type Config } from './config.ts';
 import type { Logger } from './logger.ts';
 
 /** SQLite creates its file but not the folder around it. */
@@ -19,28 +27,29 @@ export async function migrate(config: Pick<Config, 'DATABASE_URL'>, log: Logger)
 }
 
 /**
- * Creates the shop's first mechanic from BOOTSTRAP_MECHANIC_* on a new install,
- * through the same registration as `POST /mechanics` (which is open only until
- * the first mechanic exists). Does nothing once the shop has one.
+ * Creates a mechanic from BOOTSTRAP_MECHANIC_* whenever the shop has none: the
+ * first account of a new install, or the way back for a shop left without staff
+ * (`POST /mechanics` is open to anonymous callers only until the shop's first
+ * mechanic, and never again). Does nothing while the shop has a mechanic, or
+ * when the variables are not set. Resolves to the mechanic it created.
  */
-export async function bootstrapFirstMechanic(services: AppServices, config: Config, log: Logger): Promise<void> {
-  if (!config.BOOTSTRAP_MECHANIC_EMAIL || !config.BOOTSTRAP_MECHANIC_PASSWORD) return;
-  if ((await services.db.shopSetup.count()) > 0) return;
-  try {
-    const mechanic = await createCaller(services).mechanics.register({
-      name: config.BOOTSTRAP_MECHANIC_NAME,
-      email: config.BOOTSTRAP_MECHANIC_EMAIL,
-      password: config.BOOTSTRAP_MECHANIC_PASSWORD,
-      phone: '000',
-      address: 'Not set',
-      salary: 0,
-    });
-    log.info({ mechanic_id: mechanic.id }, 'created the first mechanic from BOOTSTRAP_MECHANIC_EMAIL');
-  } catch (error) {
-    // Another instance starting at the same moment won the race: fine.
-    if (error instanceof AppError && error.problem === 'unauthenticated') return;
-    throw error;
+export async function bootstrapFirstMechanic(services: AppServices, config: Config, log: Logger): Promise<MechanicView | null> {
+  if (!config.BOOTSTRAP_MECHANIC_EMAIL || !config.BOOTSTRAP_MECHANIC_PASSWORD) return null;
+  const profile = NewMechanic.safeParse({
+    name: config.BOOTSTRAP_MECHANIC_NAME,
+    email: config.BOOTSTRAP_MECHANIC_EMAIL,
+    password: config.BOOTSTRAP_MECHANIC_PASSWORD,
+    phone: '000',
+    address: 'Not set',
+    salary: 0,
+  });
+  if (!profile.success) {
+    const problems = profile.error.issues.map((issue) => `  BOOTSTRAP_MECHANIC_${String(issue.path[0]).toUpperCase()}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   }
+  const mechanic = await openShop(services, profile.data);
+  if (mechanic) log.info({ mechanic_id: mechanic.id }, 'created a mechanic from BOOTSTRAP_MECHANIC_EMAIL: the shop had none');
+  return mechanic;
 }
 
 /**

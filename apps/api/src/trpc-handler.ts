@@ -46,8 +46,16 @@ export function createTrpcHandler(options: TrpcHandlerOptions) {
       });
       const body = Buffer.from(await response.arrayBuffer());
       const headers: Record<string, string> = {};
-      for (const [name, value] of response.headers) headers[name] = value;
+      // The body goes out whole with its Content-Length: tRPC's own framing of a
+      // streamed answer (`trpc-accept: application/jsonl`) would be a second one,
+      // which RFC 9112 forbids (a proxy may read either and desynchronise).
+      for (const [name, value] of response.headers) if (name !== 'transfer-encoding') headers[name] = value;
       headers['content-length'] = String(body.length);
+      if (req.method === 'GET') {
+        // Answers may depend on the token and carry no validator: never stored by a browser or proxy.
+        headers['cache-control'] = 'private, no-store';
+        headers.vary = headers.vary ? `${headers.vary}, Authorization` : 'Authorization';
+      }
       res.writeHead(response.status, headers);
       res.end(body);
     } catch (error) {

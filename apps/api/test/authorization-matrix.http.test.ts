@@ -84,6 +84,8 @@ interface Scene {
   ownerData: string[];
   /** Values only mechanics may see: the mechanics' contact details. */
   staffData: string[];
+  /** Values only one account may see: each mechanic's salary (no owner role yet). */
+  ownData: Partial<Record<Caller, string[]>>;
 }
 
 interface Call {
@@ -166,6 +168,14 @@ beforeAll(async () => {
   const mechanic = await registerMechanic(server);
   const owner = await registerOwner();
   const otherCustomer = await registerCustomer(server);
+  // Salaries nobody else has, to look for in answers.
+  const salaries = { mechanic: '61234.57', otherMechanic: '72345.68' };
+  for (const [account, salary] of [
+    [mechanic, salaries.mechanic],
+    [otherMechanic, salaries.otherMechanic],
+  ] as const) {
+    await made(200, 'PUT', `/mechanics/${account.id}`, { token: account.token, json: { salary } });
+  }
   shared = {
     owner,
     mechanic,
@@ -173,6 +183,7 @@ beforeAll(async () => {
     otherMechanic,
     ownerData: [owner.name, owner.email],
     staffData: [mechanic.email, otherMechanic.email],
+    ownData: { mechanic: [salaries.mechanic], otherMechanic: [salaries.otherMechanic] },
   };
 });
 afterAll(() => server.close());
@@ -242,7 +253,7 @@ const ANOTHER_SECRET = 'another-secret-that-is-at-least-32-bytes-long';
 
 /** A token like the server's own for `principal`, signed with `secret`, valid for an hour from `issuedAt` (seconds). */
 function forgeToken(principal: { role: Role; id: number }, secret: string, issuedAt: number): Promise<string> {
-  return new SignJWT({ role: principal.role })
+  return new SignJWT({ role: principal.role, ver: 0 })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(String(principal.id))
     .setIssuer(testTokenSettings.issuer)
@@ -287,6 +298,7 @@ function expectNoDataFor(caller: Caller, scene: Scene, response: JsonResponse) {
   const hidden = [
     ...(MECHANICS.has(caller) ? [] : scene.staffData),
     ...(MECHANICS.has(caller) || caller === 'owner' ? [] : scene.ownerData),
+    ...Object.entries(scene.ownData).flatMap(([account, values]) => (account === caller ? [] : values)),
   ];
   for (const value of hidden) expect(text, `shows ${value}`).not.toContain(value);
 }

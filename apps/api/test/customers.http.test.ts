@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request, startTestServer, type TestServer } from './server-harness.ts';
-import { customerBody, mechanicBody, registerCustomer, registerMechanic } from './accounts.ts';
+import { customerBody, mechanicBody, PASSWORD, registerCustomer, registerMechanic } from './accounts.ts';
 
 let server: TestServer;
 let mechanicToken: string;
@@ -121,6 +121,47 @@ describe('GET/PUT/DELETE /customers/{id}', () => {
     expect(deleted.body).toBeUndefined();
     expect((await request(server, 'GET', `/customers/${ada.id}`, { token: mechanicToken })).status).toBe(404);
     expect((await request(server, 'GET', `/customers/${ada.id}`, { token: ada.token })).status).toBe(401);
+  });
+});
+
+describe('changing credentials', () => {
+  it('a new password, then a new email, each make the tokens issued before a 401; a new login works', async () => {
+    const ada = await registerCustomer(server);
+    const path = `/customers/${ada.id}`;
+    expect((await request(server, 'PUT', path, { token: ada.token, json: { password: 'another long phrase' } })).status).toBe(200);
+    expect((await request(server, 'GET', path, { token: ada.token })).status).toBe(401);
+    const second = await request(server, 'POST', '/customers/login', { json: { email: ada.email, password: 'another long phrase' } });
+    expect((await request(server, 'GET', path, { token: second.body.token })).status).toBe(200);
+
+    const email = `renamed.${ada.email}`;
+    expect((await request(server, 'PUT', path, { token: second.body.token, json: { email } })).status).toBe(200);
+    expect((await request(server, 'GET', path, { token: second.body.token })).status).toBe(401);
+    const third = await request(server, 'POST', '/customers/login', { json: { email, password: 'another long phrase' } });
+    expect((await request(server, 'GET', path, { token: third.body.token })).body).toMatchObject({ email });
+  });
+});
+
+describe('DELETE /customers/{id} with tickets worked on', () => {
+  it('keeps the completed ticket for the shop under an anonymous customer; the person is gone', async () => {
+    const erin = await registerCustomer(server, { name: 'Erin Erased' });
+    const opened = await request(server, 'POST', '/service_tickets', {
+      token: erin.token,
+      json: { title: 'Timing belt', description: 'Replace', vin: '1HGCM82633A004352', service_date: '2026-12-01' },
+    });
+    const ticketPath = `/service_tickets/${opened.body.id}`;
+    for (const status of ['IN_PROGRESS', 'COMPLETED']) {
+      expect((await request(server, 'PUT', `${ticketPath}/edit`, { token: mechanicToken, json: { status, cost: '80.00' } })).status).toBe(
+        200,
+      );
+    }
+    const before = await request(server, 'GET', ticketPath, { token: mechanicToken });
+    expect((await request(server, 'DELETE', `/customers/${erin.id}`, { token: erin.token })).status).toBe(204);
+    expect(await request(server, 'GET', ticketPath, { token: mechanicToken })).toMatchObject({ status: 200, body: before.body });
+    expect((await request(server, 'GET', `/customers/${erin.id}`, { token: mechanicToken })).status).toBe(404);
+    const everyone = await request(server, 'GET', '/customers?per_page=100', { token: mechanicToken });
+    expect(JSON.stringify(everyone.body)).not.toContain('Erin Erased');
+    expect((await request(server, 'POST', '/customers/login', { json: { email: erin.email, password: PASSWORD } })).status).toBe(401);
+    expect((await request(server, 'GET', '/customers/my-tickets', { token: erin.token })).status).toBe(401);
   });
 });
 

@@ -42,6 +42,8 @@ let mechanic: Awaited<ReturnType<typeof registerMechanic>>;
 let customer: Awaited<ReturnType<typeof registerCustomer>>;
 /** Every request and WebSocket the page opened, as absolute URLs. */
 const requestedUrls: string[] = [];
+/** What the browser refused under the page's Content-Security-Policy. */
+const policyViolations: string[] = [];
 
 const operations = (): DocumentOperation[] =>
   Object.entries(openApi.paths).flatMap(([path, methods]) =>
@@ -61,6 +63,9 @@ describe.skipIf(chromiumMissing || otherDatabase)('GET /docs in Chromium', () =>
     page.setDefaultTimeout(10_000);
     page.on('request', (sent) => requestedUrls.push(sent.url()));
     page.on('websocket', (socket) => requestedUrls.push(socket.url()));
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) policyViolations.push(message.text());
+    });
     await page.goto(`${server.url}/docs`);
   });
 
@@ -114,6 +119,13 @@ describe.skipIf(chromiumMissing || otherDatabase)('GET /docs in Chromium', () =>
   it('makes no request outside this server (no fonts, proxy, telemetry or Scalar services)', () => {
     expect(requestedUrls).toContain(`${server.url}/openapi.json`);
     expect(requestedUrls.filter((url) => new URL(url).origin !== server.url)).toEqual([]);
+  });
+
+  it('works under its Content-Security-Policy, which forbids framing it (tokens are pasted here)', async () => {
+    const policy = (await request(server, 'GET', '/docs')).headers.get('content-security-policy');
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).toContain("script-src 'self'");
+    expect(policyViolations).toEqual([]);
   });
 });
 

@@ -1,7 +1,8 @@
 import { connect } from 'node:net';
+import { appRouter, MAX_INPUT_DEPTH } from '@mechanic-shop/core';
 import { testProvider } from '@mechanic-shop/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAX_BODY_DEPTH } from '../src/http/body.ts';
+import { routeTable } from '../src/rest/routes.ts';
 import { customerBody, registerCustomer, registerMechanic } from './accounts.ts';
 import { request, startTestServer, type TestServer } from './server-harness.ts';
 
@@ -44,13 +45,13 @@ describe('errors of the REST door are problem details', () => {
     const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
     const post = (depth: number) =>
       request(server, 'POST', '/customers', { rawBody: `{"name":${nested(depth)}}`, headers: { 'content-type': 'application/json' } });
-    const withinLimit = await post(MAX_BODY_DEPTH - 1);
+    const withinLimit = await post(MAX_INPUT_DEPTH - 1);
     expect(withinLimit).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
     expect(withinLimit.body.errors).toContainEqual(expect.objectContaining({ field: 'name' }));
-    for (const depth of [MAX_BODY_DEPTH, 5_000, 40_000]) {
+    for (const depth of [MAX_INPUT_DEPTH, 5_000, 40_000]) {
       const tooDeep = await post(depth);
       expect(tooDeep).toMatchObject({ status: 400, body: { code: 'validation_failed' } });
-      expect(tooDeep.body.detail).toContain(`at most ${MAX_BODY_DEPTH} levels`);
+      expect(tooDeep.body.detail).toContain(`at most ${MAX_INPUT_DEPTH} levels`);
     }
   });
 
@@ -178,16 +179,28 @@ describe('logs', () => {
 });
 
 /** Sends raw bytes (requests no HTTP client would send) and reads the one answer until the server closes. */
-function exchange(text: string): Promise<{ status: number; contentType: string | undefined; body: any }> {
+async function exchange(text: string): Promise<{ status: number; contentType: string | undefined; body: any }> {
+  const { status, headers, body } = await rawExchange(text);
+  return { status, contentType: headers['content-type']?.[0], body: body ? JSON.parse(body) : undefined };
+}
+
+/** The raw answer to raw bytes: status, every header line by lower-cased name (repeats kept), and the bytes after the head. */
+function rawExchange(text: string): Promise<{ status: number; headers: Record<string, string[]>; body: string }> {
   return new Promise((resolve, reject) => {
     const socket = connect(Number(new URL(server.url).port), '127.0.0.1', () => socket.write(text));
     const chunks: Buffer[] = [];
     socket.on('data', (chunk: Buffer) => chunks.push(chunk));
     socket.on('error', reject);
     socket.on('end', () => {
-      const [head = '', body = ''] = Buffer.concat(chunks).toString('utf8').split('\r\n\r\n');
-      const contentType = /^content-type: *(.+)$/im.exec(head)?.[1];
-      resolve({ status: Number(head.split(' ')[1]), contentType, body: body ? JSON.parse(body) : undefined });
+      const raw = Buffer.concat(chunks).toString('utf8');
+      const headEnd = raw.indexOf('\r\n\r\n');
+      const [statusLine = '', ...lines] = raw.slice(0, headEnd).split('\r\n');
+      const headers: Record<string, string[]> = {};
+      for (const line of lines) {
+        const colon = line.indexOf(':');
+        (headers[line.slice(0, colon).trim().toLowerCase()] ??= []).push(line.slice(colon + 1).trim());
+      }
+      resolve({ status: Number(statusLine.split(' ')[1]), headers, body: raw.slice(headEnd + 4) });
     });
   });
 }
@@ -240,5 +253,116 @@ describe('the tRPC door', () => {
     });
     expect(broken.status).toBe(400);
     expect(broken.body.error.data.code).toBe('BAD_REQUEST');
+  });
+});
+
+describe('input nesting on the tRPC door', () => {
+  // Brackets need no percent-encoding in a query: 4,000 levels fit in the request line.
+  const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+  const reasonOf = (body: any) => body?.error?.data?.reason;
+
+  it('400 for a query input 4,000 levels deep, single or batched, on a public procedure', async () => {
+    const single = await request(server, 'GET', `/trpc/mechanics.top?input=${nested(4_000)}`);
+    expect(single.status).toBe(400);
+    expect(reasonOf(single.body)).toBe('validation_failed');
+    expect(single.body.error.message).toContain(`at most ${MAX_INPUT_DEPTH} levels`);
+    const batch = await request(server, 'GET', `/trpc/mechanics.top,mechanics.top?batch=1&input={"0":{},"1":${nested(4_000)}}`);
+    expect(batch.body[0].result.data.items).toBeInstanceOf(Array);
+    expect(reasonOf(batch.body[1])).toBe('validation_failed');
+  });
+
+  it('400 for a mutation body 4,000 levels deep, and for one just over the limit', async () => {
+    for (const depth of [MAX_INPUT_DEPTH + 1, 4_000]) {
+      const response = await request(server, 'POST', '/trpc/customers.register', {
+        rawBody: `{"name":${nested(depth - 1)}}`,
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(response.status, String(depth)).toBe(400);
+      expect(response.body.error.message).toContain(`at most ${MAX_INPUT_DEPTH} levels`);
+    }
+  });
+});
+
+describe('HTTP hygiene', () => {
+  it('answers HEAD on every GET route like GET, with the same headers and no body', async () => {
+    const mechanic = await registerMechanic(server);
+    const customer = await registerCustomer(server);
+    const ticket = await request(server, 'POST', '/service_tickets', {
+      token: customer.token,
+      json: { title: 'Brakes', vin: '1HGCM82633A004352', service_date: '2026-12-01' },
+    });
+    const part = await request(server, 'POST', '/inventory', { token: mechanic.token, json: { part_name: 'Fuse', price: 1, quantity: 1 } });
+    const idOf: Record<string, number> = {
+      customers: customer.id,
+      mechanics: mechanic.id,
+      service_tickets: ticket.body.id,
+      inventory: part.body.id,
+    };
+    const getRoutes = [...routeTable(appRouter).byProcedure.values()]
+      .filter((route) => route.method === 'GET')
+      .map((route) => ({
+        path: route.path.replace('{id}', String(idOf[route.path.split('/')[1]!])),
+        token: route.meta.access === 'customer' ? customer.token : mechanic.token,
+      }));
+    expect(getRoutes.length).toBeGreaterThanOrEqual(10);
+    const fixed = [
+      '/healthz',
+      '/readyz',
+      '/openapi.json',
+      '/docs',
+      '/docs/scalar.js',
+      '/problems/not_found',
+      `/trpc/mechanics.top?input=${encodeURIComponent('{}')}`,
+    ];
+    for (const { path, token } of [...getRoutes, ...fixed.map((path) => ({ path, token: mechanic.token }))]) {
+      const exchangeWith = (method: string) =>
+        rawExchange(`${method} ${path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${token}\r\nConnection: close\r\n\r\n`);
+      const get = await exchangeWith('GET');
+      const head = await exchangeWith('HEAD');
+      expect(get.status, path).toBe(200);
+      expect(head.status, path).toBe(200);
+      expect(head.body, path).toBe('');
+      const comparable = ({ headers }: { headers: Record<string, string[]> }) => {
+        const { 'x-request-id': _id, date: _date, ...rest } = headers;
+        return rest;
+      };
+      expect(comparable(head), path).toEqual(comparable(get));
+    }
+  });
+
+  it('X-Content-Type-Options: nosniff on every answer: successes, problems, tRPC, fixed routes and parser-level refusals', async () => {
+    for (const path of ['/mechanics', '/no/such/route', '/customers', '/trpc/mechanics.top', '/healthz', '/docs', '/problems/not_found']) {
+      expect((await request(server, 'GET', path)).headers.get('x-content-type-options'), path).toBe('nosniff');
+    }
+    const malformed = await rawExchange('GET customers HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(malformed.status).toBe(400);
+    expect(malformed.headers['x-content-type-options']).toEqual(['nosniff']);
+  });
+
+  it('tRPC GET answers are never stored and vary with the token', async () => {
+    const response = await request(server, 'GET', `/trpc/mechanics.top?input=${encodeURIComponent('{}')}`);
+    expect(response.headers.get('cache-control')).toBe('private, no-store');
+    expect(response.headers.get('vary')).toMatch(/\bAuthorization\b/);
+  });
+
+  it('the problem types are the codes only, not the members every object has', async () => {
+    expect((await request(server, 'GET', '/problems/not_found')).body).toMatchObject({ code: 'not_found', status: 404 });
+    for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+      const response = await request(server, 'GET', `/problems/${name}`);
+      expect(response.status, name).toBe(404);
+      expect(response.body.code, name).toBe('route_not_found');
+    }
+  });
+
+  it('a streamed tRPC answer (trpc-accept: application/jsonl) has exactly one framing header', async () => {
+    // tRPC streams batches only.
+    const input = encodeURIComponent('{"0":{}}');
+    const answer = await rawExchange(
+      `GET /trpc/mechanics.top?batch=1&input=${input} HTTP/1.1\r\nHost: x\r\ntrpc-accept: application/jsonl\r\nConnection: close\r\n\r\n`,
+    );
+    expect(answer.status, answer.body).toBe(200);
+    expect(answer.headers['transfer-encoding']).toBeUndefined();
+    expect(answer.headers['content-length']).toEqual([String(Buffer.byteLength(answer.body))]);
+    expect(answer.body).toContain('items');
   });
 });

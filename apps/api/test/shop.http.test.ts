@@ -92,6 +92,52 @@ describe('service tickets over REST', () => {
   });
 });
 
+describe('hardening over REST', () => {
+  it('a service date outside 1900-01-01 … 2200-12-31 is a 400 naming the field', async () => {
+    for (const service_date of ['0069-01-01', '0000-01-01', '2201-01-01']) {
+      const refused = await request(server, 'POST', '/service_tickets', { token: customer.token, json: { ...ticketBody, service_date } });
+      expect(refused).toMatchObject({
+        status: 400,
+        body: { code: 'validation_failed', errors: [expect.objectContaining({ field: 'service_date' })] },
+      });
+    }
+  });
+
+  it('?q= searches part names literally: %, _ and \\ are not wildcards', async () => {
+    for (const part_name of ['Hw pad', 'Hw p%d', 'Hw a_b', 'Hw c\\d']) {
+      await request(server, 'POST', '/inventory', { token: mechanic.token, json: { part_name, price: '1.00' } });
+    }
+    const names = async (q: string) =>
+      (await request(server, 'GET', `/inventory?q=${encodeURIComponent(q)}`, { token: mechanic.token })).body.items.map(
+        (item: { part_name: string }) => item.part_name,
+      );
+    expect(await names('%')).toEqual(['Hw p%d']);
+    expect(await names('_')).toEqual(['Hw a_b']);
+    expect(await names('P%D')).toEqual(['Hw p%d']);
+    expect(await names('\\')).toEqual(['Hw c\\d']);
+  });
+
+  it('sums past their limits are 409s with a problem code, never a database overflow', async () => {
+    const item = (
+      await request(server, 'POST', '/inventory', {
+        token: mechanic.token,
+        json: { part_name: 'Bulk', price: '1000000.00', quantity: 1_000_000 },
+      })
+    ).body;
+    const ticket = (await request(server, 'POST', '/service_tickets', { token: customer.token, json: ticketBody })).body;
+    const parts = `/service_tickets/${ticket.id}/parts`;
+    expect(await request(server, 'POST', parts, { token: mechanic.token, json: { inventory_id: item.id, quantity: 1_001 } })).toMatchObject(
+      {
+        status: 409,
+        body: { code: 'amount_too_large' },
+      },
+    );
+    expect(
+      (await request(server, 'POST', '/inventory', { token: mechanic.token, json: { part_name: 'X', price: '1000000.01' } })).status,
+    ).toBe(400);
+  });
+});
+
 describe('inventory over REST', () => {
   it('mechanic token only: none 401, customer 403', async () => {
     expect((await request(server, 'GET', '/inventory')).status).toBe(401);

@@ -1,4 +1,6 @@
+import type { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TRPC_STATUS_BY_CODE } from './errors.ts';
 import { newCustomer, newInventoryItem, newMechanic, newTicket, signUpCustomer, signUpMechanic } from './testing/fixtures.ts';
 import { createTestApp, rejectionOf, type TestApp } from './testing/index.ts';
 
@@ -127,5 +129,61 @@ describe('after losing a race', () => {
     ]);
     expect(await app.services.db.ticketPart.count({ where: { serviceTicketId: ticket.id } })).toBe(0);
     expect((await rejectionOf(app.as(mechanic.token).serviceTickets.byId({ id: ticket.id }))).reason).toBe('not_found');
+  });
+});
+
+describe('writes racing deletes', () => {
+  // MariaDB answered 500 on deadlocks between a part line being added and the
+  // ticket (or its customer, cascading to it) being deleted.
+  it('adding parts while the ticket and its customer are deleted: every answer is a success or a 4xx', async () => {
+    const statuses: number[] = [];
+    for (let round = 0; round < 5; round++) {
+      const owner = await signUpCustomer(app);
+      const item = await app.as(mechanic.token).inventory.create(newInventoryItem({ quantity: 1_000 }));
+      const ticket = await app.as(owner.token).serviceTickets.open(newTicket());
+      const results = await Promise.allSettled([
+        ...Array.from({ length: PARALLEL }, () =>
+          app.as(mechanic.token).serviceTickets.addPart({ id: ticket.id, inventory_id: item.id, quantity: 1 }),
+        ),
+        app.as(mechanic.token).serviceTickets.delete({ id: ticket.id }),
+        app.as(owner.token).customers.delete({ id: owner.customer.id }),
+      ]);
+      for (const result of results) {
+        if (result.status === 'rejected') statuses.push(TRPC_STATUS_BY_CODE[(result.reason as TRPCError).code] ?? 500);
+      }
+    }
+    expect(statuses.filter((status) => status >= 500)).toEqual([]);
+  });
+});
+
+describe('reads racing deletes', () => {
+  // PostgreSQL and MariaDB answered 500: Prisma reads a ticket's assignments and
+  // their mechanics in separate statements, and a mechanic deleted in between
+  // left an assignment pointing at nobody.
+  it('ticket reads, and writes that answer with the ticket, never fail while assigned mechanics are deleted', async () => {
+    // A second instance on the same database without a cache: every read goes to the database.
+    const reader = await createTestApp({ cache: 'off', database: { url: app.databaseUrl } });
+    try {
+      const { db } = app.services;
+      for (let round = 0; round < 5; round++) {
+        const ticket = await app.as(customer.token).serviceTickets.open(newTicket());
+        const team = await Promise.all(Array.from({ length: PARALLEL }, () => app.as(mechanic.token).mechanics.register(newMechanic())));
+        await app.as(mechanic.token).serviceTickets.edit({ id: ticket.id, add_ids: team.map((member) => member.id) });
+        const reads = Array.from({ length: PARALLEL }, (_, index) => {
+          const read = [
+            () => reader.as(mechanic.token).serviceTickets.byId({ id: ticket.id }),
+            () => reader.as(mechanic.token).serviceTickets.list({ customer_id: customer.customer.id, per_page: 100 }),
+            () => reader.as(customer.token).customers.myTickets({ per_page: 100 }),
+            () => reader.as(mechanic.token).serviceTickets.edit({ id: ticket.id, cost: index }),
+          ][index % 4]!;
+          return read();
+        });
+        const deletes = team.map((member) => db.mechanic.delete({ where: { id: member.id } }));
+        const results = await Promise.allSettled([...reads, ...deletes]);
+        expect(results.filter((result) => result.status === 'rejected').map((result) => String(result.reason))).toEqual([]);
+      }
+    } finally {
+      await reader.close();
+    }
   });
 });

@@ -7,10 +7,12 @@ import type { Logger } from './trpc/context.ts';
  * ioredis keeps reconnecting in the background. Outages and recoveries are logged
  * once each, not per command.
  */
-export function connectRedis(url: string, log: Logger, role: string, options: { queueWhileOffline?: boolean } = {}): Redis {
+export function connectRedis(url: string, log: Logger, role: string): Redis {
   const redis = new Redis(url, {
-    enableOfflineQueue: options.queueWhileOffline ?? false,
+    enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
+    // Writes wait for their cache versions to be counted: a Redis that stops answering must not hold them.
+    commandTimeout: 1_000,
     connectTimeout: 2_000,
     retryStrategy: (attempt) => Math.min(attempt * 250, 2_000),
   });
@@ -20,7 +22,7 @@ export function connectRedis(url: string, log: Logger, role: string, options: { 
     reachable = false;
     log.warn(
       { redis: role, error: error.message },
-      'Redis is unreachable: rate limits fall back to this instance alone and cache invalidations stay local until it returns',
+      'Redis is unreachable: rate limits fall back to this instance alone and reads skip the response cache until it returns',
     );
   });
   redis.on('ready', () => {

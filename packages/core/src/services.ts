@@ -2,8 +2,8 @@ import type { Redis } from 'ioredis';
 import { createAuthenticator } from './auth/authenticator.ts';
 import { createPasswordHasher } from './auth/passwords.ts';
 import { createTokenService, type TokenSettings } from './auth/tokens.ts';
-import { connectInvalidationBus, type InvalidationBus } from './cache/invalidation-bus.ts';
 import { ResponseCache, type CacheSettings } from './cache/response-cache.ts';
+import { redisVersions, type SharedVersions } from './cache/shared-versions.ts';
 import { openDatabase, type DatabaseSettings } from './db/client.ts';
 import { createRateLimiter, unlimited, type RateLimitSettings } from './rate-limit/limiter.ts';
 import { connectRedis } from './redis.ts';
@@ -16,7 +16,7 @@ export interface AppSettings {
   bcryptCost: number;
   rateLimits: RateLimitSettings | 'off';
   cache: CacheSettings | 'off';
-  /** Shared rate-limit budgets and cache invalidation between instances. */
+  /** Rate-limit budgets and cache versions shared between instances. */
   redis?: { url: string; keyPrefix: string };
   log: Logger;
 }
@@ -32,19 +32,12 @@ export interface RunningServices {
 export async function createServices(settings: AppSettings): Promise<RunningServices> {
   const database = await openDatabase(settings.database);
   let redis: Redis | undefined;
-  let bus: InvalidationBus | undefined;
+  let sharedVersions: SharedVersions | undefined;
   if (settings.redis) {
     redis = connectRedis(settings.redis.url, settings.log, 'commands');
-    bus = connectInvalidationBus({
-      publisher: redis,
-      // A subscribed connection can do nothing else; it queues its SUBSCRIBE until Redis answers.
-      subscriber: connectRedis(settings.redis.url, settings.log, 'invalidations', { queueWhileOffline: true }),
-      channel: `${settings.redis.keyPrefix}:cache-invalidations`,
-      cache: () => cache,
-      log: settings.log,
-    });
+    sharedVersions = redisVersions(redis, `${settings.redis.keyPrefix}:cache-versions`);
   }
-  const cache = new ResponseCache(settings.cache, (resources) => bus?.publish(resources));
+  const cache = new ResponseCache(settings.cache, sharedVersions);
   const tokens = createTokenService(settings.tokens);
   const services: AppServices = {
     db: database.db,
@@ -63,7 +56,6 @@ export async function createServices(settings: AppSettings): Promise<RunningServ
     services,
     ping: database.ping,
     async close() {
-      await bus?.close();
       redis?.disconnect();
       await database.close();
     },

@@ -104,4 +104,28 @@ describe('createMechanicShopClient', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]!.route).toBe('trpc:mechanics.list,mechanics.list,mechanics.list');
   });
+
+  it('splits a batch whose URL would pass the server header limit, and a single call too long is a typed error', async () => {
+    // 'é' is six characters in a URL (%C3%A9): 50 searches of 100 make a batched GET of about 33 KB, past
+    // the server's 16 KiB limit on a request line and headers (431, and every call failed before).
+    const searches = Array.from({ length: 50 }, (_, index) => staff.inventory.list.query({ q: `${index}${'é'.repeat(99)}` }));
+    const pages = await Promise.all(searches);
+    expect(pages.map((page) => page.total)).toEqual(Array(50).fill(0));
+    const requests = server.logs.filter((line) => String(line.route).startsWith('trpc:inventory.list')).length;
+    expect(requests).toBeGreaterThan(1);
+
+    const alone = await staff.inventory.list.query({ q: 'é'.repeat(3_000) }).catch((caught: unknown) => caught);
+    expect(isMechanicShopError(alone)).toBe(true);
+    if (!isMechanicShopError(alone)) return;
+    expect(alone.data).toMatchObject({ reason: 'headers_too_large', httpStatus: 431 });
+
+    // The server's own refusals before tRPC (here its 431 for oversized headers) are problem details, not tRPC's envelope.
+    const padded = createMechanicShopClient({ url: server.url, headers: { 'x-padding': 'a'.repeat(17_000) } });
+    const refused = await padded.mechanics.top.query({ limit: 1 }).catch((caught: unknown) => caught);
+    expect(isMechanicShopError(refused) && refused.data).toMatchObject({
+      reason: 'headers_too_large',
+      httpStatus: 431,
+      code: 'BAD_REQUEST',
+    });
+  });
 });

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, readlink, realpath, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,14 +8,56 @@ import { startTestServer, type TestServer } from '@mechanic-shop/api/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
- * The SDK as its users get it: packed, installed with npm into an empty project
- * outside the workspace (no core sources, no Prisma), type-checked and run.
- * Needs `pnpm build` first (turbo runs it before this package's tests).
+ * The SDK as its users get it: `pnpm sdk:pack` run from a clean state (a copy of
+ * the workspace with no build output anywhere, not even the core's
+ * declarations), the tarball installed with npm into an empty project outside
+ * the workspace (no core sources, no Prisma), type-checked and run.
  */
 const run = promisify(execFile);
-const sdkDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+let workspace: string;
 let project: string;
+let tarball: string;
 let server: TestServer;
+
+/**
+ * A copy of the work tree's sources (what git tracks or would track, so
+ * uncommitted work counts) with the installed dependencies linked in, and
+ * without anything built or generated.
+ */
+async function cleanWorkspace(): Promise<string> {
+  const copy = await mkdtemp(path.join(tmpdir(), 'sdk-clean-workspace-'));
+  const { stdout } = await run('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: root, maxBuffer: 64 << 20 });
+  for (const file of stdout.split('\0').filter(Boolean)) {
+    const from = path.join(root, file);
+    if (!(await stat(from).catch(() => undefined))?.isFile()) continue; // deleted in the work tree
+    await mkdir(path.dirname(path.join(copy, file)), { recursive: true });
+    await cp(from, path.join(copy, file));
+  }
+  const packages = ['.', 'apps/api', 'apps/bench', 'packages/core', 'packages/sdk'];
+  for (const dir of packages) await linkDependencies(path.join(root, dir, 'node_modules'), path.join(copy, dir, 'node_modules'), copy);
+  return copy;
+}
+
+/** Each installed dependency as a link to the installed copy, except the workspace's own packages: those of the clean copy. */
+async function linkDependencies(from: string, to: string, copy: string): Promise<void> {
+  const entries = await readdir(from, { withFileTypes: true }).catch(() => []);
+  await mkdir(to, { recursive: true });
+  for (const entry of entries) {
+    // pnpm's and the tools' state and caches (turbo's would restore the core's build) stay behind.
+    if (['.modules.yaml', '.cache', '.vite'].includes(entry.name) || entry.name.startsWith('.unrun')) continue;
+    const source = path.join(from, entry.name);
+    if (entry.name.startsWith('@') && entry.isDirectory()) {
+      await linkDependencies(source, path.join(to, entry.name), copy);
+    } else if (entry.isSymbolicLink() && entry.name !== '.bin') {
+      const target = path.resolve(from, await readlink(source));
+      const inWorkspace = !path.relative(root, target).startsWith('..') && !target.includes(`${path.sep}node_modules${path.sep}`);
+      await symlink(inWorkspace ? path.join(copy, path.relative(root, target)) : target, path.join(to, entry.name));
+    } else {
+      await symlink(await realpath(source), path.join(to, entry.name));
+    }
+  }
+}
 
 const consumer = `
 import { createMechanicShopClient, createSession, isMechanicShopError, type RouterInputs, type RouterOutputs } from '@mechanic-shop/sdk';
@@ -80,30 +122,67 @@ export function make(url: string) {
 `;
 
 beforeAll(async () => {
+  workspace = await cleanWorkspace();
+  // The documented command, the way it works right after the two set-up commands.
+  await run('npx', ['-y', 'pnpm@10', 'sdk:pack'], { cwd: workspace, env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' } });
+  const packed = await readdir(path.join(workspace, 'dist'));
+  expect(packed).toEqual(['mechanic-shop-sdk-0.1.0.tgz']);
   project = await mkdtemp(path.join(tmpdir(), 'sdk-consumer-'));
-  await run('pnpm', ['pack', '--pack-destination', project], { cwd: sdkDir });
-  const tarball = (await readdir(project)).find((file) => file.endsWith('.tgz'))!;
+  tarball = path.join(workspace, 'dist', packed[0]!);
   await writeFile(path.join(project, 'package.json'), JSON.stringify({ name: 'sdk-consumer', private: true, type: 'module' }));
-  await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', `./${tarball}`, 'typescript@~5.9.3'], { cwd: project });
+  await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball], { cwd: project });
   server = await startTestServer();
-}, 300_000);
+}, 600_000);
 
 afterAll(async () => {
   await server?.close();
   await rm(project, { recursive: true, force: true });
+  await rm(workspace, { recursive: true, force: true });
 });
 
+/** Bytes of the files under a directory. */
+async function sizeOf(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) total += (await stat(path.join(entry.parentPath, entry.name))).size;
+  }
+  return total;
+}
+
 describe('the packed SDK in a project outside the workspace', () => {
-  it('installs without the core package or Prisma', async () => {
-    const installed = await readdir(path.join(project, 'node_modules'));
-    expect(installed).not.toContain('.prisma');
-    expect(installed).not.toContain('prisma');
-    const scoped = await readdir(path.join(project, 'node_modules', '@mechanic-shop'));
-    expect(scoped).toEqual(['sdk']);
-    await expect(readdir(path.join(project, 'node_modules', '@prisma'))).rejects.toThrow();
+  it('was built from nothing: the tarball carries the code and the declarations, and imports no package', async () => {
+    const { stdout } = await run('tar', ['-tzf', tarball]);
+    expect(stdout.split('\n').filter(Boolean).sort()).toEqual([
+      'package/CHANGELOG.md',
+      'package/README.md',
+      'package/dist/index.cjs',
+      'package/dist/index.d.cts',
+      'package/dist/index.d.ts',
+      'package/dist/index.js',
+      'package/package.json',
+    ]);
+    const manifest = JSON.parse(await readFile(path.join(project, 'node_modules', '@mechanic-shop', 'sdk', 'package.json'), 'utf8')) as {
+      dependencies?: object;
+      peerDependencies?: object;
+    };
+    expect(manifest.dependencies ?? {}).toEqual({});
+    expect(manifest.peerDependencies ?? {}).toEqual({});
+  });
+
+  it('installs alone: no core, no Prisma, no tRPC server, no TypeScript, well under a megabyte (the README says how much)', async () => {
+    const installed = (await readdir(path.join(project, 'node_modules'))).filter((name) => name !== '.package-lock.json');
+    expect(installed).toEqual(['@mechanic-shop']);
+    expect(await readdir(path.join(project, 'node_modules', '@mechanic-shop'))).toEqual(['sdk']);
+    const size = await sizeOf(path.join(project, 'node_modules'));
+    expect(size).toBeLessThan(1_000_000);
+    const readme = await readFile(path.join(root, 'packages', 'sdk', 'README.md'), 'utf8');
+    const documented = Number(/installs ([\d.]+) kB/.exec(readme)?.[1]) * 1000;
+    expect(Math.abs(documented - size)).toBeLessThan(20_000);
   });
 
   it('type-checks a consumer strictly (declarations included), and wrong inputs are type errors', async () => {
+    // The consumer's own compiler, as a TypeScript project has it.
+    await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', '--save-dev', 'typescript@~5.9.3'], { cwd: project });
     await writeFile(path.join(project, 'consumer.ts'), consumer);
     await writeFile(path.join(project, 'consumer-cjs.cts'), commonJsConsumer);
     await writeFile(

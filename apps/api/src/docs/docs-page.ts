@@ -11,6 +11,25 @@ import { SECURITY_SCHEME } from '../rest/openapi.ts';
  */
 export const DOCS_SCRIPT_PATH = '/docs/scalar.js';
 
+/**
+ * Tokens are pasted into this page: no other site may frame it (clickjacking),
+ * and it may load code from and send requests to this server only. Scalar
+ * styles its components with inline styles and runs a worker from a blob URL.
+ */
+export const DOCS_CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "worker-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 export function docsPageHtml(): string {
   // The page talks to this server only. Scalar's defaults would reach its own
   // services: fonts from its CDN, telemetry, and, on a localhost address, an AI

@@ -1,17 +1,11 @@
 import type { IncomingMessage } from 'node:http';
+import { MAX_INPUT_DEPTH, nestedDeeperThan } from '@mechanic-shop/core';
 import { problem, type ProblemBody } from './problem.ts';
 
 export type BodyResult = { ok: true; body: unknown } | { ok: false; problem: ProblemBody };
 
 /** application/json, with parameters, in any case (media types are case-insensitive). */
 const JSON_MEDIA_TYPE = /^application\/json\s*(?:;|$)/i;
-
-/**
- * How deep a body may nest. The API's inputs are two levels deep; a few
- * thousand levels, which JSON.parse takes, overflowed the stack in the
- * JSON.stringify trpc-to-openapi does with every body (a 500).
- */
-export const MAX_BODY_DEPTH = 32;
 
 /**
  * Reads and parses a JSON request body before the REST handler sees it, so that
@@ -51,18 +45,9 @@ export async function readJsonBody(req: IncomingMessage, maxBytes: number): Prom
   } catch (error) {
     return { ok: false, problem: problem('malformed_json', `The body is not valid JSON: ${(error as Error).message}`) };
   }
-  if (nestedDeeperThan(body, MAX_BODY_DEPTH)) {
-    return { ok: false, problem: problem('validation_failed', `The body may nest at most ${MAX_BODY_DEPTH} levels deep`) };
+  // Checked here because trpc-to-openapi walks every body by recursion (a JSON.stringify) before any middleware runs.
+  if (nestedDeeperThan(body, MAX_INPUT_DEPTH)) {
+    return { ok: false, problem: problem('validation_failed', `The body may nest at most ${MAX_INPUT_DEPTH} levels deep`) };
   }
   return { ok: true, body };
-}
-
-/** Level by level rather than by recursion, which is what a deep value would break. */
-function nestedDeeperThan(value: unknown, maxDepth: number): boolean {
-  let level: unknown[] = [value];
-  for (let depth = 1; level.length > 0; depth++) {
-    if (depth > maxDepth) return true;
-    level = level.flatMap((item): unknown[] => (typeof item === 'object' && item !== null ? Object.values(item) : []));
-  }
-  return false;
 }

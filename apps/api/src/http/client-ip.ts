@@ -7,10 +7,54 @@ const NAMED_RANGES: Record<string, string[]> = {
   private: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', 'fc00::/7'],
 };
 
-/** `::ffff:10.0.0.1` (an IPv4 client on a dual-stack socket) is 10.0.0.1. */
+/** How IPv6 clients are grouped by default: one /64 is one subscriber's network (RFC 6177), which it can rotate through at will. */
+export const DEFAULT_IPV6_PREFIX = 64;
+
+/**
+ * One spelling per address: `::ffff:10.0.0.1` (an IPv4 client on a dual-stack
+ * socket) is 10.0.0.1, and an IPv6 address takes its canonical text (RFC 5952:
+ * lower case, zeros compressed), so that `2001:DB8:0::1` and `2001:db8::1`
+ * are one client. A zone (`fe80::1%eth0`) is dropped. Anything else is left as it is.
+ */
 function normalize(address: string): string {
   const trimmed = address.trim();
-  return trimmed.toLowerCase().startsWith('::ffff:') && isIP(trimmed.slice(7)) === 4 ? trimmed.slice(7) : trimmed;
+  const groups = ipv6Groups(trimmed);
+  if (!groups) return trimmed;
+  const mapped = groups.slice(0, 5).every((group) => group === 0) && groups[5] === 0xffff;
+  if (mapped) return [groups[6]! >> 8, groups[6]! & 0xff, groups[7]! >> 8, groups[7]! & 0xff].join('.');
+  return ipv6Text(groups);
+}
+
+/** The eight 16-bit groups of an IPv6 address (any spelling, an embedded IPv4 part too), or undefined. */
+function ipv6Groups(address: string): number[] | undefined {
+  const unzoned = address.replace(/%.*$/, '');
+  if (isIP(unzoned) !== 6) return undefined;
+  // The URL parser writes IPv6 hosts in canonical form, dotted parts included, so only `::` remains to expand.
+  const canonical = new URL(`http://[${unzoned}]`).hostname.slice(1, -1);
+  const [head = '', tail] = canonical.split('::');
+  const parse = (part: string) => (part ? part.split(':').map((group) => parseInt(group, 16)) : []);
+  const before = parse(head);
+  const after = tail === undefined ? [] : parse(tail);
+  return [...before, ...Array<number>(8 - before.length - after.length).fill(0), ...after];
+}
+
+function ipv6Text(groups: number[]): string {
+  return new URL(`http://[${groups.map((group) => group.toString(16)).join(':')}]`).hostname.slice(1, -1);
+}
+
+/**
+ * The key of an address for per-client budgets: an IPv4 address, or the IPv6
+ * network of `prefix` bits it is in (`2001:db8:1:2::/64`), since one IPv6
+ * client holds a whole network of addresses.
+ */
+function clientKeyOf(address: string, prefix: number): string {
+  const groups = address.includes(':') ? ipv6Groups(address) : undefined;
+  if (!groups || prefix >= 128) return address;
+  const masked = groups.map((group, index) => {
+    const bits = Math.min(16, Math.max(0, prefix - index * 16));
+    return group & ((0xffff << (16 - bits)) & 0xffff);
+  });
+  return `${ipv6Text(masked)}/${prefix}`;
 }
 
 /**
@@ -34,12 +78,20 @@ export function parseTrustedProxies(setting: string): BlockList {
 }
 
 /**
- * The client's address for rate limits and logs: the socket's peer, unless that
- * peer is a proxy the operator trusts, in which case the nearest address in
- * X-Forwarded-For that is not a trusted proxy. Without TRUST_PROXY the header is
- * ignored: anyone can send it.
+ * The client for rate limits: the socket's peer, unless that peer is a proxy
+ * the operator trusts, in which case the nearest address in X-Forwarded-For
+ * that is not a trusted proxy. Without TRUST_PROXY the header is ignored:
+ * anyone can send it. IPv6 clients are grouped by their network of
+ * `ipv6Prefix` bits (RATE_LIMIT_IPV6_PREFIX).
  */
-export function clientAddressOf(req: IncomingMessage, trusted: BlockList | undefined): string {
+export function clientAddressOf(
+  req: IncomingMessage,
+  { trustedProxies, ipv6Prefix = DEFAULT_IPV6_PREFIX }: { trustedProxies?: BlockList | undefined; ipv6Prefix?: number },
+): string {
+  return clientKeyOf(clientOf(req, trustedProxies), ipv6Prefix);
+}
+
+function clientOf(req: IncomingMessage, trusted: BlockList | undefined): string {
   const peer = normalize(req.socket.remoteAddress ?? 'unknown');
   if (!trusted) return peer;
   const isTrusted = (address: string) => {

@@ -39,6 +39,7 @@ export function problemResponseText(body: ProblemBody): string {
     'Content-Type: application/problem+json',
     `Content-Length: ${Buffer.byteLength(payload)}`,
     'Cache-Control: no-store',
+    'X-Content-Type-Options: nosniff',
     'Connection: close',
     '',
     payload,

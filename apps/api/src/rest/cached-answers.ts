@@ -1,9 +1,9 @@
 import type { IncomingMessage } from 'node:http';
-import { answerKey, type AppServices, type RateLimitVerdict } from '@mechanic-shop/core';
+import { answerKey, type AppServices } from '@mechanic-shop/core';
 import { etagOf } from './etag.ts';
 import type { RestRoute } from './routes.ts';
 
-export type CachedAnswer = { found: false } | { found: true; body: Buffer; etag: string; verdict: RateLimitVerdict };
+export type CachedAnswer = { found: false } | { found: true; body: Buffer; etag: string };
 
 /**
  * The JSON and ETag of each cached answer, made on its first hit: the cache hands
@@ -28,23 +28,19 @@ function serialize(data: unknown): { body: Buffer; etag: string } {
  * and the answer is the same for this caller as for every anonymous one (the
  * route's cache scope is `public`, or the request carries no token); the key is
  * the one the cache middleware stores under, from the same raw input
- * trpc-to-openapi would build; and the call spends the same rate-limit budget.
+ * trpc-to-openapi would build; and a read spends no budget but the global one,
+ * which the server spent when the request arrived.
  * The answer was validated when it was stored. Anything else, a miss included,
  * takes the normal way.
  */
-export async function findCachedAnswer(
-  services: AppServices,
-  req: IncomingMessage,
-  route: RestRoute,
-  url: URL,
-  clientIp: string,
-): Promise<CachedAnswer> {
+export async function findCachedAnswer(services: AppServices, req: IncomingMessage, route: RestRoute, url: URL): Promise<CachedAnswer> {
   const policy = route.meta.cache;
   if (!services.cache.enabled || route.meta.access !== 'public' || !policy || policy === 'no-store') return { found: false };
   if (policy.scope !== 'public' && req.headers.authorization !== undefined) return { found: false };
+  if (!(await services.cache.refresh(policy.dependsOn))) return { found: false };
   const data = services.cache.get(answerKey(route.procedurePath, policy, null, rawInputOf(route, url)));
   if (data === undefined) return { found: false };
-  return { found: true, ...serialize(data), verdict: await services.rateLimiter.consume(route.meta.rateLimit ?? 'read', clientIp) };
+  return { found: true, ...serialize(data) };
 }
 
 /** The input as trpc-to-openapi builds it for a GET: query values (one, or all of a repeated key), then path parameters. */

@@ -4,7 +4,6 @@ import type { AnyRouter } from '@trpc/server';
 import { createOpenApiNodeHttpHandler } from 'trpc-to-openapi';
 import {
   describeFieldErrors,
-  rateLimitedDetail,
   type AppServices,
   type RequestContext,
   type ErrorData,
@@ -45,7 +44,6 @@ export interface RestHandlerOptions {
   routes: RouteTable;
   services: AppServices;
   maxBodyBytes: number;
-  clientIpOf(req: IncomingMessage): string;
   createContext(req: IncomingMessage): RequestContext;
   onError(error: unknown, req: IncomingMessage): void;
 }
@@ -92,13 +90,9 @@ export function createRestHandler(options: RestHandlerOptions): RestHandler {
     }
 
     if (req.method === 'GET' && route) {
-      const cached = await findCachedAnswer(options.services, req, route, url, options.clientIpOf(req));
-      if (cached.found && !cached.verdict.allowed) {
-        sendProblem(res, problem('rate_limited', rateLimitedDetail(cached.verdict), { request_id: requestId }), cached.verdict.headers);
-        return;
-      }
+      const cached = await findCachedAnswer(options.services, req, route, url);
       if (cached.found) {
-        sendSuccess(req, res, route, 200, cached.body, cached.verdict.headers, cached.etag);
+        sendSuccess(req, res, route, 200, cached.body, {}, cached.etag);
         return;
       }
     }

@@ -17,7 +17,7 @@ export const assignmentRouter = router({
         tags,
         summary: 'Assign a mechanic to a service ticket',
         successStatus: 201,
-        errors: ['not_found', 'assignment_exists'],
+        errors: ['not_found', 'assignment_exists', 'transaction_conflict'],
       }),
     )
     .input(NewAssignment)
@@ -49,7 +49,7 @@ export const assignmentRouter = router({
         tags,
         summary: 'Remove a mechanic from a service ticket',
         successStatus: 204,
-        errors: ['not_found'],
+        errors: ['not_found', 'transaction_conflict'],
       }),
     )
     .input(AssignmentKey)

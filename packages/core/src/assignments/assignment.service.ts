@@ -1,5 +1,6 @@
 import { countRows, lockServiceTicket } from '../db/dialect.ts';
 import { isUniqueViolation } from '../db/errors.ts';
+import { inTransaction } from '../db/transactions.ts';
 import { AppError } from '../errors.ts';
 import { pageWindow, toPage, type Page } from '../shared/schemas.ts';
 import type { AppServices } from '../trpc/context.ts';
@@ -22,7 +23,7 @@ function toView(row: { serviceTicketId: number; mechanicId: number; assignedAt: 
 /** Assigns a mechanic to a ticket; the pair is unique (409 when it exists). */
 export async function assignMechanic({ db, provider }: Deps, { service_ticket_id, mechanic_id }: NewAssignment): Promise<AssignmentView> {
   try {
-    return await db.$transaction(async (tx) => {
+    return await inTransaction(db, async (tx) => {
       if (!(await lockServiceTicket(tx, provider, service_ticket_id))) {
         throw new AppError('not_found', `No service ticket with id ${service_ticket_id}`);
       }
@@ -69,7 +70,7 @@ export async function listAssignments(
 }
 
 export async function unassignMechanic({ db, provider }: Deps, { service_ticket_id, mechanic_id }: AssignmentKey): Promise<void> {
-  await db.$transaction(async (tx) => {
+  await inTransaction(db, async (tx) => {
     await lockServiceTicket(tx, provider, service_ticket_id);
     const { count } = await tx.serviceAssignment.deleteMany({ where: { serviceTicketId: service_ticket_id, mechanicId: mechanic_id } });
     if (count === 0) throw new AppError('not_found', `Mechanic ${mechanic_id} is not assigned to service ticket ${service_ticket_id}`);

@@ -2,17 +2,36 @@ import { AppError } from '../errors.ts';
 import type { AppServices } from '../trpc/context.ts';
 import type { IssuedToken, Role } from './tokens.ts';
 
-/** The login-relevant columns of an account of either role, by email or id. */
+/**
+ * The login-relevant columns of an account of either role that may log in, by
+ * email or id. An erased customer (see deleteCustomer) is nobody's account any more.
+ */
 async function findAccount(db: AppServices['db'], role: Role, where: { email: string } | { id: number }) {
-  const select = { id: true, passwordHash: true } as const;
-  return role === 'customer' ? db.customer.findUnique({ where, select }) : db.mechanic.findUnique({ where, select });
+  const select = { id: true, passwordHash: true, tokenVersion: true } as const;
+  return role === 'customer'
+    ? db.customer.findUnique({ where: { ...where, erasedAt: null }, select })
+    : db.mechanic.findUnique({ where, select });
 }
 
-/** Whether the account behind a token still exists (a deleted account's tokens stop working). */
-export async function accountExists(db: AppServices['db'], role: Role, id: number): Promise<boolean> {
-  const where = { id };
-  const select = { id: true } as const;
-  return (role === 'customer' ? await db.customer.findUnique({ where, select }) : await db.mechanic.findUnique({ where, select })) !== null;
+/**
+ * The token version of the account behind a token, or `null` when the account is
+ * gone: a token works only while its account exists and its version is current.
+ */
+export async function currentTokenVersion(db: AppServices['db'], role: Role, id: number): Promise<number | null> {
+  return (await findAccount(db, role, { id }))?.tokenVersion ?? null;
+}
+
+/**
+ * The change to an account's token version that `changes` call for: a new
+ * password or a new email revokes every token issued before (someone who learned
+ * the old password may hold one), anything else keeps them.
+ */
+export function tokenVersionChange(
+  current: { email: string },
+  changes: { email?: string; password?: string },
+): { tokenVersion?: { increment: 1 } } {
+  const revokes = changes.password !== undefined || (changes.email !== undefined && changes.email !== current.email);
+  return revokes ? { tokenVersion: { increment: 1 } } : {};
 }
 
 /**
@@ -28,5 +47,5 @@ export async function logIn(
   const account = await findAccount(db, role, { email: credentials.email });
   const valid = await passwords.verify(credentials.password, account?.passwordHash);
   if (!account || !valid) throw new AppError('invalid_credentials');
-  return tokens.issue({ role, id: account.id });
+  return tokens.issue({ role, id: account.id, tokenVersion: account.tokenVersion });
 }

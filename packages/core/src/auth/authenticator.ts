@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { ResponseCache } from '../cache/response-cache.ts';
 import type { Database } from '../db/client.ts';
-import { accountExists } from './accounts.ts';
+import { currentTokenVersion } from './accounts.ts';
 import type { AuthOutcome, Principal, TokenService } from './tokens.ts';
 
 export interface Authenticator {
@@ -17,17 +17,18 @@ const TRUSTED_FOR_MS = 30_000;
 interface Trusted {
   principal: Principal;
   until: number;
-  /** The version of the account's resource when its existence was checked. */
+  /** The version of the account's resource when the account's token version was checked. */
   version: number;
 }
 
 /**
  * Checks bearer tokens: signature and claims, then that the account still exists
- * (a deleted account's tokens stop working). A token that passed is remembered
- * until it expires, for at most 30 s, and only while no account of its role has
- * been written since: deleting an account invalidates the `customers` or
- * `mechanics` resource (on every instance, with Redis), so its tokens are checked
- * again on their next use. Most requests then cost no signature check and no
+ * and still has the token version the token was issued with (a deleted account's
+ * tokens stop working, and so do the tokens issued before a password or email
+ * change). A token that passed is remembered until it expires, for at most 30 s,
+ * and only while no account of its role has been written since: deleting or
+ * changing an account invalidates the `customers` or `mechanics` resource (on
+ * every instance, with Redis), so its tokens are checked again on their next use. Most requests then cost no signature check and no
  * query, which also keeps them off the thread pool that bcrypt fills during a
  * flood of logins.
  */
@@ -47,14 +48,21 @@ export function createAuthenticator(options: {
       const token = BEARER.exec(authorization)?.[1];
       if (!token) return { principal: null, problem: 'invalid' };
       const remembered = trusted.get(token);
-      if (remembered && Date.now() < remembered.until && cache.versions([resourceOf(remembered.principal)])[0] === remembered.version) {
+      if (
+        remembered &&
+        Date.now() < remembered.until &&
+        (await cache.refresh([resourceOf(remembered.principal)])) &&
+        cache.versions([resourceOf(remembered.principal)])[0] === remembered.version
+      ) {
         return { principal: remembered.principal };
       }
       const verified = await tokens.verify(token);
       if (!verified.ok) return { principal: null, problem: verified.problem };
       const { principal } = verified;
       const [version] = cache.versions([resourceOf(principal)]);
-      if (!(await accountExists(db, principal.role, principal.id))) return { principal: null, problem: 'revoked' };
+      if ((await currentTokenVersion(db, principal.role, principal.id)) !== verified.tokenVersion) {
+        return { principal: null, problem: 'revoked' };
+      }
       trusted.set(token, { principal, until: Math.min(verified.expiresAt, Date.now() + TRUSTED_FOR_MS), version: version! });
       return { principal };
     },

@@ -9,7 +9,7 @@ function forge(
   claims: Record<string, unknown>,
   options: { secret?: string; alg?: string; expiresIn?: string; issuer?: string; audience?: string } = {},
 ) {
-  return new SignJWT(claims)
+  return new SignJWT({ ver: 0, ...claims })
     .setProtectedHeader({ alg: options.alg ?? 'HS256', typ: 'JWT' })
     .setSubject('7')
     .setIssuer(options.issuer ?? settings.issuer)
@@ -21,9 +21,9 @@ function forge(
 
 describe('tokens', () => {
   it('verify what they issue, with the role and id', async () => {
-    const { token, token_type, expires_in } = await tokens.issue({ role: 'mechanic', id: 7 });
+    const { token, token_type, expires_in } = await tokens.issue({ role: 'mechanic', id: 7, tokenVersion: 0 });
     expect({ token_type, expires_in }).toEqual({ token_type: 'Bearer', expires_in: 600 });
-    expect(await tokens.verify(token)).toMatchObject({ ok: true, principal: { role: 'mechanic', id: 7 } });
+    expect(await tokens.verify(token)).toMatchObject({ ok: true, principal: { role: 'mechanic', id: 7 }, tokenVersion: 0 });
   });
 
   it.each([
@@ -41,6 +41,8 @@ describe('tokens', () => {
     ['for another audience', () => forge({ role: 'customer' }, { audience: 'another-api' })],
     ['with an unknown role', () => forge({ role: 'admin' })],
     ['without a role', () => forge({})],
+    ['without a token version', () => forge({ role: 'customer', ver: undefined })],
+    ['with a token version that is not an integer', () => forge({ role: 'customer', ver: '0' })],
     ['malformed', async () => 'not.a.jwt'],
     ['empty', async () => ''],
   ])('reject a token %s', async (_name, make) => {

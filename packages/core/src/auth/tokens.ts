@@ -27,15 +27,27 @@ export interface IssuedToken {
   expires_in: number;
 }
 
-export type VerifiedToken = { ok: true; principal: Principal; expiresAt: number } | { ok: false; problem: 'invalid' | 'expired' };
+/**
+ * What a token is issued to: an account, with the account's `token_version` at
+ * that moment. Changing the password or the email raises the version, and the
+ * authenticator refuses tokens that carry an older one.
+ */
+export interface TokenSubject extends Principal {
+  tokenVersion: number;
+}
+
+export type VerifiedToken =
+  { ok: true; principal: Principal; tokenVersion: number; expiresAt: number } | { ok: false; problem: 'invalid' | 'expired' };
 
 export interface TokenService {
-  issue(principal: Principal): Promise<IssuedToken>;
+  issue(subject: TokenSubject): Promise<IssuedToken>;
   /** The principal of a valid token, or why it is not valid (bad signature, wrong issuer… are all "invalid"). */
   verify(token: string): Promise<VerifiedToken>;
 }
 
 const ALGORITHM = 'HS256';
+/** The private claim that carries the account's token version. */
+const VERSION_CLAIM = 'ver';
 
 export function createTokenService(settings: TokenSettings): TokenService {
   // Imported once: given raw bytes, jose imports a key for every token.
@@ -44,10 +56,10 @@ export function createTokenService(settings: TokenSettings): TokenService {
     'verify',
   ]);
   return {
-    async issue(principal) {
-      const token = await new SignJWT({ role: principal.role })
+    async issue(subject) {
+      const token = await new SignJWT({ role: subject.role, [VERSION_CLAIM]: subject.tokenVersion })
         .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
-        .setSubject(String(principal.id))
+        .setSubject(String(subject.id))
         .setIssuer(settings.issuer)
         .setAudience(settings.audience)
         .setIssuedAt()
@@ -62,13 +74,16 @@ export function createTokenService(settings: TokenSettings): TokenService {
           algorithms: [ALGORITHM],
           issuer: settings.issuer,
           audience: settings.audience,
-          requiredClaims: ['sub', 'iat', 'exp'],
+          requiredClaims: ['sub', 'iat', 'exp', VERSION_CLAIM],
           typ: 'JWT',
         });
         const role = ROLES.find((candidate) => candidate === payload.role);
         const id = Number(payload.sub);
-        if (!role || !Number.isSafeInteger(id) || id < 1 || payload.exp === undefined) return { ok: false, problem: 'invalid' };
-        return { ok: true, principal: { role, id }, expiresAt: payload.exp * 1000 };
+        const tokenVersion = payload[VERSION_CLAIM];
+        if (!role || !Number.isSafeInteger(id) || id < 1 || !Number.isSafeInteger(tokenVersion) || payload.exp === undefined) {
+          return { ok: false, problem: 'invalid' };
+        }
+        return { ok: true, principal: { role, id }, tokenVersion: tokenVersion as number, expiresAt: payload.exp * 1000 };
       } catch (error) {
         if (error instanceof joseErrors.JWTExpired) return { ok: false, problem: 'expired' };
         if (error instanceof joseErrors.JOSEError || error instanceof TypeError) return { ok: false, problem: 'invalid' };

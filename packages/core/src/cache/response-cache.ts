@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import type { SharedVersions } from './shared-versions.ts';
 
 /** What cached answers depend on, and what writes invalidate: the resources of the API. */
 export const RESOURCES = ['customers', 'mechanics', 'tickets', 'assignments', 'inventory'] as const;
@@ -30,14 +31,23 @@ interface Entry {
  * soon as one of them moves: invalidation costs one increment, and a read that
  * raced with a write cannot store its answer as fresh, because it captured the
  * versions before it started.
+ *
+ * With several instances, the versions are also kept in Redis (`SharedVersions`):
+ * a write counts itself there before its answer is sent, and a read brings the
+ * local versions up to the shared ones (`refresh`) before it looks here. When
+ * Redis cannot answer, reads skip the cache rather than risk an old answer.
  */
 export class ResponseCache {
   readonly enabled: boolean;
   readonly #entries: LRUCache<string, Entry>;
   readonly #versions = new Map<Resource, number>(RESOURCES.map((resource) => [resource, 0]));
-  readonly #onInvalidate: (resources: readonly Resource[]) => void;
+  readonly #shared: SharedVersions | undefined;
+  /** Each resource's shared version when this instance last read it. */
+  readonly #seen = new Map<Resource, string>();
+  /** Resources written here whose writes Redis has not counted yet (it was unreachable). */
+  readonly #uncounted = new Set<Resource>();
 
-  constructor(settings: CacheSettings | 'off', onInvalidate: (resources: readonly Resource[]) => void = () => {}) {
+  constructor(settings: CacheSettings | 'off', shared?: SharedVersions) {
     this.enabled = settings !== 'off';
     const { ttlSeconds, maxEntries, maxBytes } = settings === 'off' ? { ...DEFAULT_CACHE_SETTINGS, maxEntries: 1 } : settings;
     this.#entries = new LRUCache<string, Entry>({
@@ -46,7 +56,30 @@ export class ResponseCache {
       sizeCalculation: (entry, key) => key.length + JSON.stringify(entry.value).length,
       ttl: ttlSeconds * 1000,
     });
-    this.#onInvalidate = onInvalidate;
+    this.#shared = shared;
+  }
+
+  /**
+   * Makes answers that predate a write on another instance stale here, by
+   * reading the shared versions of these resources. False when they cannot be
+   * read: the caller must then neither serve nor store a cached answer.
+   */
+  async refresh(resources: readonly Resource[]): Promise<boolean> {
+    if (!this.#shared) return true;
+    try {
+      if (this.#uncounted.size > 0) await this.#count([...this.#uncounted]);
+      const current = await this.#shared.read(resources);
+      resources.forEach((resource, index) => {
+        if (this.#seen.get(resource) === current[index]) return;
+        this.#seen.set(resource, current[index]!);
+        this.#advance([resource]);
+      });
+      return true;
+    } catch {
+      // Another instance's writes may go unseen meanwhile: what is here may be old.
+      this.clear();
+      return false;
+    }
   }
 
   versions(resources: readonly Resource[]): Versions {
@@ -69,20 +102,34 @@ export class ResponseCache {
     this.#entries.set(key, { value, resources, versions });
   }
 
-  /** After a write: every answer that shows these resources is stale, here and (through the bus) on other instances. */
-  invalidate(resources: readonly Resource[]): void {
-    this.invalidateLocally(resources);
-    this.#onInvalidate(resources);
+  /**
+   * After a write, before its answer is sent: every answer that shows these
+   * resources is stale, here at once and on other instances from their next
+   * `refresh`. If Redis cannot count the write now, the next `refresh` that
+   * reaches it does.
+   */
+  async invalidate(resources: readonly Resource[]): Promise<void> {
+    this.#advance(resources);
+    if (!this.#shared) return;
+    try {
+      await this.#count(resources);
+    } catch {
+      for (const resource of resources) this.#uncounted.add(resource);
+    }
   }
 
-  /** An invalidation from another instance. */
-  invalidateLocally(resources: readonly Resource[]): void {
+  async #count(resources: readonly Resource[]): Promise<void> {
+    await this.#shared!.bump(resources);
+    for (const resource of resources) this.#uncounted.delete(resource);
+  }
+
+  #advance(resources: readonly Resource[]): void {
     for (const resource of resources) this.#versions.set(resource, this.#versions.get(resource)! + 1);
   }
 
-  /** Forgets everything, e.g. after missing invalidations while Redis was unreachable. */
+  /** Forgets everything. */
   clear(): void {
-    this.invalidateLocally(RESOURCES);
+    this.#advance(RESOURCES);
     this.#entries.clear();
   }
 

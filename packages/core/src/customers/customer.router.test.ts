@@ -1,7 +1,7 @@
 import type { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, rejectionOf, type TestApp } from '../testing/index.ts';
-import { newCustomer, PASSWORD, signUpCustomer, signUpMechanic } from '../testing/fixtures.ts';
+import { newCustomer, newInventoryItem, newTicket, PASSWORD, signUpCustomer, signUpMechanic } from '../testing/fixtures.ts';
 
 let app: TestApp;
 let mechanicToken: string;
@@ -121,6 +121,23 @@ describe('customers.update and customers.delete', () => {
     expect(await reasonOf(app.as(bob.token).customers.update({ id: bob.customer.id, email: ada.customer.email }))).toBe('email_taken');
   });
 
+  it('a new password or a new email revokes the tokens issued before; other changes and a same email keep them', async () => {
+    const { customer, token } = await signUpCustomer(app);
+    await app.as(token).customers.update({ id: customer.id, phone: '+1 555 0100', email: customer.email.toUpperCase() });
+    expect(await app.as(token).customers.byId({ id: customer.id })).toMatchObject({ phone: '+1 555 0100' });
+
+    await app.as(token).customers.update({ id: customer.id, password: 'a brand new password' });
+    expect(await reasonOf(app.as(token).customers.byId({ id: customer.id }))).toBe('unauthenticated');
+    const { token: second } = await app.as().customers.logIn({ email: customer.email, password: 'a brand new password' });
+    expect(await app.as(second).customers.byId({ id: customer.id })).toMatchObject({ id: customer.id });
+
+    const email = `renamed.${customer.email}`;
+    await app.as(second).customers.update({ id: customer.id, email });
+    expect(await reasonOf(app.as(second).customers.byId({ id: customer.id }))).toBe('unauthenticated');
+    const { token: third } = await app.as().customers.logIn({ email, password: 'a brand new password' });
+    expect(await app.as(third).customers.byId({ id: customer.id })).toMatchObject({ email });
+  });
+
   it('deleting removes the account, and its token stops working', async () => {
     const { customer, token } = await signUpCustomer(app);
     await app.as(token).customers.delete({ id: customer.id });
@@ -128,3 +145,79 @@ describe('customers.update and customers.delete', () => {
     expect(await reasonOf(app.as(token).customers.byId({ id: customer.id }))).toBe('unauthenticated');
   });
 });
+
+describe('customers.delete keeps the shop records of work done', () => {
+  it('erases the person, keeps IN_PROGRESS and COMPLETED tickets intact, deletes PENDING and CANCELLED ones with parts back to stock', async () => {
+    const { token: grace } = await signUpMechanic(app);
+    const mechanic = await app.as(grace).mechanics.register(newCustomerMechanic());
+    const bystander = await app.as(grace).mechanics.register(newCustomerMechanic());
+    const item = await app.as(grace).inventory.create(newInventoryItem({ quantity: 100 }));
+    const profile = newCustomer({ name: `Erin ${Date.now()}`, phone: '+1 555 0142', address: '42 Erasure Lane' });
+    await app.as().customers.register(profile);
+    const { token } = await app.as().customers.logIn({ email: profile.email, password: profile.password });
+    const { id } = await app
+      .as(token)
+      .customers.byId({ id: (await app.services.db.customer.findUniqueOrThrow({ where: { email: profile.email } })).id });
+
+    const open = async (status: 'PENDING' | 'IN_PROGRESS' | 'COMPLETED' | 'CANCELLED', quantity: number, mechanicId: number) => {
+      const ticket = await app.as(token).serviceTickets.open(newTicket());
+      await app.as(grace).serviceTickets.addPart({ id: ticket.id, inventory_id: item.id, quantity });
+      await app.as(grace).serviceTickets.edit({ id: ticket.id, add_ids: [mechanicId], cost: '120.00' });
+      const path = {
+        PENDING: [],
+        CANCELLED: ['CANCELLED'],
+        IN_PROGRESS: ['IN_PROGRESS'],
+        COMPLETED: ['IN_PROGRESS', 'COMPLETED'],
+      } as const;
+      for (const next of path[status]) await app.as(grace).serviceTickets.edit({ id: ticket.id, status: next });
+      return app.as(grace).serviceTickets.byId({ id: ticket.id });
+    };
+    const pending = await open('PENDING', 2, bystander.id);
+    const cancelled = await open('CANCELLED', 1, bystander.id);
+    const inProgress = await open('IN_PROGRESS', 3, mechanic.id);
+    const completed = await open('COMPLETED', 4, mechanic.id);
+    const countOf = async (mechanicId: number) =>
+      (await app.as().mechanics.top({ limit: 100 })).items.find((entry) => entry.id === mechanicId)?.ticket_count;
+    expect(await countOf(mechanic.id)).toBe(2);
+    const stockBefore = (await app.as(grace).inventory.byId({ id: item.id })).quantity;
+
+    await app.as(token).customers.delete({ id });
+
+    // The shop's records: the tickets worked on, unchanged, with their lines, assignments and totals.
+    expect(await app.as(grace).serviceTickets.byId({ id: inProgress.id })).toEqual(inProgress);
+    expect(await app.as(grace).serviceTickets.byId({ id: completed.id })).toEqual(completed);
+    expect((await app.as(grace).serviceTickets.list({ customer_id: id })).items.map((ticket) => ticket.id)).toEqual([
+      inProgress.id,
+      completed.id,
+    ]);
+    expect(await countOf(mechanic.id)).toBe(2);
+    // The tickets without work done went, and their parts back to stock.
+    for (const gone of [pending, cancelled]) expect(await reasonOf(app.as(grace).serviceTickets.byId({ id: gone.id }))).toBe('not_found');
+    expect((await app.as(grace).inventory.byId({ id: item.id })).quantity).toBe(stockBefore + 3);
+
+    // No trace of the person: not in the row, not listed, not readable, cannot log in, the token is dead.
+    const row = await app.services.db.customer.findUniqueOrThrow({ where: { id } });
+    for (const value of [profile.name, profile.email, profile.phone, profile.address]) expect(JSON.stringify(row)).not.toContain(value);
+    expect(row).toMatchObject({ name: '', phone: '', address: '', passwordHash: '', erasedAt: expect.any(Date) });
+    expect(await reasonOf(app.as(grace).customers.byId({ id }))).toBe('not_found');
+    const everyone = await app.as(grace).customers.list({ per_page: 100 });
+    expect(everyone.items.map((customer) => customer.id)).not.toContain(id);
+    expect(everyone.total).toBe(await app.services.db.customer.count({ where: { erasedAt: null } }));
+    expect(await reasonOf(app.as().customers.logIn({ email: profile.email, password: profile.password }))).toBe('invalid_credentials');
+    expect(await reasonOf(app.as(token).customers.byId({ id }))).toBe('unauthenticated');
+    // The email is free again: the person may come back as a new customer.
+    expect(await app.as().customers.register(profile)).toMatchObject({ email: profile.email });
+  });
+
+  it('deletes the row itself when no ticket was worked on', async () => {
+    const { customer, token } = await signUpCustomer(app);
+    await app.as(token).serviceTickets.open(newTicket());
+    await app.as(token).customers.delete({ id: customer.id });
+    expect(await app.services.db.customer.findUnique({ where: { id: customer.id } })).toBeNull();
+    expect(await app.services.db.serviceTicket.count({ where: { customerId: customer.id } })).toBe(0);
+  });
+});
+
+function newCustomerMechanic() {
+  return { ...newCustomer(), salary: '1.00' };
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { logIn } from '../auth/accounts.ts';
-import { ById, Credentials, PaginationInput, Token } from '../shared/schemas.ts';
+import { ById, CustomerCredentials, PaginationInput, Token } from '../shared/schemas.ts';
 import { ServiceTicketPage, TICKET_VIEW_SOURCES } from '../service-tickets/ticket.schemas.ts';
 import { listCustomerTickets } from '../service-tickets/ticket.service.ts';
 import { route } from '../trpc/meta.ts';
@@ -40,7 +40,7 @@ export const customerRouter = router({
         errors: ['invalid_credentials'],
       }),
     )
-    .input(Credentials)
+    .input(CustomerCredentials)
     .output(Token)
     .mutation(({ ctx, input }) => logIn(ctx.services, 'customer', input)),
 
@@ -103,6 +103,7 @@ export const customerRouter = router({
         invalidates: ['customers'],
         tags,
         summary: 'Change your account (any subset of fields)',
+        description: 'A new password or email revokes every token issued before it: log in again.',
         ownership: 'own account only',
         errors: ['email_taken'],
       }),
@@ -117,9 +118,12 @@ export const customerRouter = router({
         method: 'DELETE',
         path: '/customers/{id}',
         rateLimit: 'write',
-        invalidates: ['customers', 'tickets', 'assignments'],
+        invalidates: ['customers', 'tickets', 'assignments', 'inventory'],
         tags,
-        summary: 'Delete your account and its tickets',
+        summary: 'Delete your account',
+        description:
+          'Erases your personal data. Tickets with no work done (PENDING, CANCELLED) are deleted and their parts go back to stock; ' +
+          "tickets worked on (IN_PROGRESS, COMPLETED) stay as the shop's records, under an anonymous customer.",
         ownership: 'own account only',
         successStatus: 204,
       }),

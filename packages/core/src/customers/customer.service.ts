@@ -1,9 +1,12 @@
+import { tokenVersionChange } from '../auth/accounts.ts';
 import type { Principal } from '../auth/tokens.ts';
 import { isUniqueViolation } from '../db/errors.ts';
-import { countRows } from '../db/dialect.ts';
+import { lockCustomerTickets } from '../db/dialect.ts';
+import { inTransaction } from '../db/transactions.ts';
 import { AppError } from '../errors.ts';
 import { pageWindow, toPage, type Page, type PaginationInput } from '../shared/schemas.ts';
 import type { AppServices } from '../trpc/context.ts';
+import type { TicketStatus } from '../service-tickets/ticket.schemas.ts';
 import type { CustomerChanges, NewCustomer } from './customer.schemas.ts';
 
 /** The columns a customer shows; the password hash is never selected. */
@@ -11,7 +14,10 @@ const customerFields = { id: true, name: true, email: true, phone: true, address
 
 export type CustomerView = { id: number; name: string; email: string; phone: string; address: string };
 
-type Deps = Pick<AppServices, 'db' | 'passwords' | 'tokens'>;
+type Deps = Pick<AppServices, 'db' | 'provider' | 'passwords' | 'tokens'>;
+
+/** The accounts a customer can use: erased ones stay only as the anonymous owners of shop records. */
+const usable = { erasedAt: null } as const;
 
 export async function registerCustomer({ db, passwords }: Pick<Deps, 'db' | 'passwords'>, input: NewCustomer): Promise<CustomerView> {
   const { password, ...profile } = input;
@@ -28,8 +34,8 @@ export async function registerCustomer({ db, passwords }: Pick<Deps, 'db' | 'pas
 
 export async function listCustomers({ db }: Pick<Deps, 'db'>, page: PaginationInput): Promise<Page<CustomerView>> {
   const [items, total] = await Promise.all([
-    db.customer.findMany({ select: customerFields, orderBy: { id: 'asc' }, ...pageWindow(page) }),
-    countRows(db, 'customers'),
+    db.customer.findMany({ where: usable, select: customerFields, orderBy: { id: 'asc' }, ...pageWindow(page) }),
+    db.customer.count({ where: usable }),
   ]);
   return toPage(items, total, page);
 }
@@ -42,7 +48,7 @@ export function assertMayReadCustomer(caller: Principal, customerId: number): vo
 }
 
 export async function getCustomer({ db }: Pick<Deps, 'db'>, id: number): Promise<CustomerView> {
-  const customer = await db.customer.findUnique({ where: { id }, select: customerFields });
+  const customer = await db.customer.findUnique({ where: { id, ...usable }, select: customerFields });
   if (!customer) throw new AppError('not_found', `No customer with id ${id}`);
   return customer;
 }
@@ -57,11 +63,19 @@ export async function updateCustomer(
   { id, password, ...changes }: CustomerChanges,
 ): Promise<CustomerView> {
   assertSelf(caller, id, 'change');
+  const passwordHash = password === undefined ? undefined : await passwords.hash(password);
   try {
-    return await db.customer.update({
-      where: { id },
-      data: { ...changes, ...(password === undefined ? {} : { passwordHash: await passwords.hash(password) }) },
-      select: customerFields,
+    return await inTransaction(db, async (tx) => {
+      const current = await tx.customer.findUniqueOrThrow({ where: { id }, select: { email: true } });
+      return tx.customer.update({
+        where: { id },
+        data: {
+          ...changes,
+          ...(passwordHash === undefined ? {} : { passwordHash }),
+          ...tokenVersionChange(current, { ...changes, password }),
+        },
+        select: customerFields,
+      });
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw new AppError('email_taken', 'A customer with this email already exists');
@@ -69,8 +83,62 @@ export async function updateCustomer(
   }
 }
 
-/** Deletes the account and, through the foreign keys, its tickets with their assignments and part lines. */
-export async function deleteCustomer({ db }: Pick<Deps, 'db'>, caller: Principal, id: number): Promise<void> {
+/** Tickets in these statuses are shop records: work was done on them. */
+const WORKED_ON: TicketStatus[] = ['IN_PROGRESS', 'COMPLETED'];
+
+/**
+ * Deletes one's own account. The person goes; the shop's records of work done stay:
+ *
+ * - tickets with no work done (PENDING, CANCELLED) are deleted with their
+ *   assignments and part lines, and their parts go back to stock;
+ * - if tickets with work done remain (IN_PROGRESS, COMPLETED), the account is
+ *   erased rather than deleted: every personal field is overwritten, it can no
+ *   longer log in, its tokens stop working, and it is left out of the customer
+ *   lists, while its tickets keep their lines, assignments and totals;
+ * - otherwise the row itself is deleted.
+ *
+ * The customer's tickets are locked first, so a mechanic's concurrent status
+ * change or part line lands either before (and is seen here) or after (and
+ * finds the ticket gone or kept).
+ */
+export async function deleteCustomer({ db, provider }: Pick<Deps, 'db' | 'provider'>, caller: Principal, id: number): Promise<void> {
   assertSelf(caller, id, 'delete');
-  await db.customer.delete({ where: { id }, select: { id: true } });
+  await inTransaction(db, async (tx) => {
+    const ticketIds = await lockCustomerTickets(tx, provider, id);
+    const tickets = await tx.serviceTicket.findMany({
+      where: { id: { in: ticketIds } },
+      select: { id: true, status: true, parts: { select: { inventoryId: true, quantity: true } } },
+    });
+    const unworked = tickets.filter((ticket) => !WORKED_ON.includes(ticket.status));
+    const restock = new Map<number, number>();
+    for (const line of unworked.flatMap((ticket) => ticket.parts)) {
+      restock.set(line.inventoryId, (restock.get(line.inventoryId) ?? 0) + line.quantity);
+    }
+    for (const [inventoryId, quantity] of restock) {
+      await tx.inventoryItem.update({ where: { id: inventoryId }, data: { quantity: { increment: quantity } }, select: { id: true } });
+    }
+    await tx.serviceTicket.deleteMany({ where: { id: { in: unworked.map((ticket) => ticket.id) } } });
+    if (unworked.length === tickets.length) {
+      await tx.customer.delete({ where: { id }, select: { id: true } });
+      return;
+    }
+    await tx.customer.update({ where: { id }, data: erasedAccount(id), select: { id: true } });
+  });
+}
+
+/**
+ * What stays of an erased account: no personal data, a placeholder email that no
+ * registration can take (it is not an email address), no password that any
+ * login could match, and a new token version.
+ */
+function erasedAccount(id: number) {
+  return {
+    name: '',
+    email: `erased-customer-${id}`,
+    phone: '',
+    address: '',
+    passwordHash: '',
+    tokenVersion: { increment: 1 },
+    erasedAt: new Date(),
+  } as const;
 }

@@ -109,7 +109,7 @@ export function sqlitePath(url: string): string {
 /** The mariadb driver's pool settings from a `mysql://` or `mariadb://` URL. */
 export function mariadbPoolConfig(options: ResolvedSettings) {
   const url = new URL(options.url);
-  const ssl = url.searchParams.get('ssl');
+  const tls = mysqlTlsOf(options.url);
   return {
     host: url.hostname,
     port: url.port ? Number(url.port) : 3306,
@@ -123,9 +123,54 @@ export function mariadbPoolConfig(options: ResolvedSettings) {
     // whose failure nobody awaits (an unhandled rejection when a connection drops
     // while opening), and refuses MySQL servers with it. Statement time limits for
     // MySQL/MariaDB belong in the server's configuration (README).
-    // `?ssl=true` verifies the server certificate; `?ssl=insecure` encrypts without verifying.
-    ...(ssl === 'true' ? { ssl: { rejectUnauthorized: true } } : ssl === 'insecure' ? { ssl: { rejectUnauthorized: false } } : {}),
+    ...(tls === 'off' ? {} : { ssl: { rejectUnauthorized: tls === 'verify' } }),
   };
+}
+
+/** What a MySQL/MariaDB URL asks of TLS: none, encrypted with the server certificate verified, or encrypted only. */
+export type MysqlTls = 'off' | 'verify' | 'insecure';
+
+/**
+ * The TLS parameters a MySQL/MariaDB URL may carry, with the spellings of the
+ * tools operators copy URLs from (Prisma, MySQL's `--ssl-mode`, libpq). Every
+ * spelling that asks for TLS verifies the certificate, except the two that say
+ * otherwise by name; the driver itself reads none of them.
+ */
+const MYSQL_TLS_PARAMETERS: Record<string, Record<string, MysqlTls>> = {
+  ssl: { true: 'verify', required: 'verify', insecure: 'insecure', false: 'off' },
+  sslmode: {
+    require: 'verify',
+    required: 'verify',
+    verify_ca: 'verify',
+    'verify-ca': 'verify',
+    verify_identity: 'verify',
+    'verify-full': 'verify',
+    disable: 'off',
+    disabled: 'off',
+  },
+  sslaccept: { strict: 'verify', accept_invalid_certs: 'insecure' },
+};
+
+/**
+ * The TLS a MySQL/MariaDB URL asks for. A value or `ssl…` parameter not listed
+ * above, or parameters that disagree, throw: unrecognised, `?ssl=required` once
+ * meant a plaintext connection without a word.
+ */
+export function mysqlTlsOf(databaseUrl: string): MysqlTls {
+  const asked = new Set<MysqlTls>();
+  for (const [name, value] of new URL(databaseUrl).searchParams) {
+    const key = name.toLowerCase();
+    if (!key.startsWith('ssl')) continue;
+    const known = Object.hasOwn(MYSQL_TLS_PARAMETERS, key) ? MYSQL_TLS_PARAMETERS[key]! : undefined;
+    if (!known) {
+      throw new Error(`the TLS parameter "${name}" is not supported: use ${Object.keys(MYSQL_TLS_PARAMETERS).join(', ')}`);
+    }
+    const tls = Object.hasOwn(known, value.toLowerCase()) ? known[value.toLowerCase()] : undefined;
+    if (!tls) throw new Error(`"${name}=${value}" is not a TLS setting we know: use ${name}=${Object.keys(known).join(' | ')}`);
+    asked.add(tls);
+  }
+  if (asked.size > 1) throw new Error(`its TLS parameters disagree (${[...asked].join(' and ')})`);
+  return [...asked][0] ?? 'off';
 }
 
 /** A lock that hands itself to one holder at a time, in the order asked. */

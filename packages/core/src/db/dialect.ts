@@ -1,4 +1,4 @@
-import { empty, join, raw, sqltag as sql } from '@prisma/client/runtime/client';
+import { empty, join, raw, sqltag as sql, type Sql } from '@prisma/client/runtime/client';
 import type { Database, Transaction } from './client.ts';
 import type { Provider } from './provider.ts';
 
@@ -21,13 +21,47 @@ export async function lockServiceTicket(tx: Transaction, provider: Provider, id:
 }
 
 /**
- * A case-insensitive "contains" filter. PostgreSQL compares case-sensitively
- * unless asked (`mode: 'insensitive'`, which Prisma offers there only); MySQL's
- * default collation and SQLite's LIKE already ignore case (SQLite only for ASCII
- * letters).
+ * Locks every service ticket of a customer, as `lockServiceTicket` locks one (in
+ * id order, so that two lockers cannot deadlock), and resolves to their ids. On
+ * MySQL the lock must come before any plain read of the transaction: a plain read
+ * fixes the snapshot the later ones see.
  */
-export function containsIgnoringCase(provider: Provider, text: string): { contains: string } {
-  return provider === 'postgresql' ? ({ contains: text, mode: 'insensitive' } as { contains: string }) : { contains: text };
+export async function lockCustomerTickets(tx: Transaction, provider: Provider, customerId: number): Promise<number[]> {
+  const rows =
+    provider === 'sqlite'
+      ? await tx.serviceTicket.findMany({ where: { customerId }, select: { id: true }, orderBy: { id: 'asc' } })
+      : await tx.$queryRaw<Array<{ id: number }>>`SELECT id FROM service_tickets WHERE customer_id = ${customerId} ORDER BY id FOR UPDATE`;
+  return rows.map((row) => Number(row.id));
+}
+
+/**
+ * Runs reads on one consistent snapshot of the database. A read through Prisma's
+ * relations is several statements (a ticket, then its assignments and
+ * mechanics, then its part lines): without a snapshot, a mechanic deleted
+ * between two of them left an assignment pointing at nobody (a 500). PostgreSQL
+ * and MySQL give a transaction one snapshot from its first read at REPEATABLE
+ * READ; on SQLite a transaction already runs alone (see `isolateTransactions` in
+ * client.ts). The reads take no locks: writers are never held up by them.
+ */
+export function readSnapshot<Result>(db: Database, provider: Provider, read: (tx: Transaction) => Promise<Result>): Promise<Result> {
+  // The client is typed as SQLite's, whose only isolation level is Serializable.
+  const options = provider === 'sqlite' ? {} : ({ isolationLevel: 'RepeatableRead' } as unknown as { isolationLevel: 'Serializable' });
+  return db.$transaction(read, options);
+}
+
+/**
+ * A case-insensitive match of a column against a literal substring: `%`, `_`
+ * and `\` in the text match themselves, on every database (Prisma's `contains`
+ * passes them on as LIKE wildcards, and SQLite's LIKE has no escape character
+ * unless told). The escape character is `!`, which needs no escaping in SQL
+ * string literals on any of the three (a backslash does on MySQL, depending on
+ * its SQL mode). PostgreSQL compares case-sensitively unless asked (ILIKE);
+ * MySQL's default collation and SQLite's LIKE already ignore case (SQLite only
+ * for ASCII letters). The column comes from the caller's code, never from input.
+ */
+export function containsLiterally(provider: Provider, column: 'part_name', text: string): Sql {
+  const pattern = `%${text.replace(/[!%_]/g, '!$&')}%`;
+  return provider === 'postgresql' ? sql`${raw(column)} ILIKE ${pattern} ESCAPE '!'` : sql`${raw(column)} LIKE ${pattern} ESCAPE '!'`;
 }
 
 /** The tables whose rows lists count, with the columns they may be filtered on by equality. */
@@ -48,7 +82,7 @@ type Countable = keyof typeof COUNTABLE;
  * the list above, never from input; values are parameters.
  */
 export async function countRows<Table extends Countable>(
-  db: Database,
+  db: Database | Transaction,
   table: Table,
   equalities: Partial<Record<(typeof COUNTABLE)[Table][number], string | number>> = {},
 ): Promise<number> {

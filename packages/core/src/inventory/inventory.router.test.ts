@@ -55,3 +55,37 @@ describe('inventory', () => {
     expect(page.pages).toBe(page.total);
   });
 });
+
+describe('searching inventory by name', () => {
+  // `q=%` and `q=_` matched every part, `q=P%d` matched "Pad", and a backslash matched nothing.
+  it('matches the text literally on every database: LIKE wildcards, escapes and `!` match only themselves', async () => {
+    const names = ['Zq pad', 'Zq p%d 100%', 'Zq under_score', 'Zq back\\slash', 'Zq bang!', 'Zq plain'];
+    for (const part_name of names) await app.as(mechanicToken).inventory.create(newInventoryItem({ part_name }));
+    const found = async (q: string) => {
+      const page = await app.as(mechanicToken).inventory.list({ q, per_page: 100 });
+      expect(page.total, q).toBe(page.items.length);
+      return page.items.map((item) => item.part_name);
+    };
+    expect(await found('%')).toEqual(['Zq p%d 100%']);
+    expect(await found('_')).toEqual(['Zq under_score']);
+    expect(await found('P%D')).toEqual(['Zq p%d 100%']);
+    expect(await found('\\')).toEqual(['Zq back\\slash']);
+    expect(await found('!')).toEqual(['Zq bang!']);
+    expect(await found('!%')).toEqual([]);
+    expect(await found('ZQ PAD')).toEqual(['Zq pad']);
+    expect(await found('zq ')).toEqual(names);
+  });
+
+  it('pages the matches', async () => {
+    for (const suffix of ['a', 'b', 'c'])
+      await app.as(mechanicToken).inventory.create(newInventoryItem({ part_name: `Xw paged ${suffix}` }));
+    const second = await app.as(mechanicToken).inventory.list({ q: 'xw paged', page: 2, per_page: 2 });
+    expect(second).toMatchObject({
+      total: 3,
+      pages: 2,
+      page: 2,
+      per_page: 2,
+      items: [{ part_name: 'Xw paged c', price: '49.90', quantity: 10 }],
+    });
+  });
+});

@@ -1,8 +1,8 @@
-import { containsIgnoringCase, countRows } from '../db/dialect.ts';
+import { containsLiterally, countRows } from '../db/dialect.ts';
 import { isForeignKeyViolation, isRecordNotFound } from '../db/errors.ts';
 import { AppError } from '../errors.ts';
 import { formatCents } from '../shared/money.ts';
-import { pageWindow, toPage, type Page } from '../shared/schemas.ts';
+import { pageWindow, toPage, type Page, type PaginationInput } from '../shared/schemas.ts';
 import type { AppServices } from '../trpc/context.ts';
 import type { InventoryChanges, InventoryQuery, NewInventoryItem } from './inventory.schemas.ts';
 
@@ -34,14 +34,40 @@ export async function addInventoryItem({ db }: Deps, input: NewInventoryItem): P
   return toView(row);
 }
 
-export async function listInventory({ db, provider }: Deps, query: InventoryQuery): Promise<Page<InventoryView>> {
-  const where = query.q ? { partName: containsIgnoringCase(provider, query.q) } : {};
+export async function listInventory({ db, provider }: Deps, { q, ...page }: InventoryQuery): Promise<Page<InventoryView>> {
+  if (q) return searchInventory({ db, provider }, q, page);
   const [rows, total] = await Promise.all([
-    db.inventoryItem.findMany({ where, select: itemFields, orderBy: { id: 'asc' }, ...pageWindow(query) }),
-    // A name search counts with Prisma (its case-insensitive match differs by provider).
-    query.q ? db.inventoryItem.count({ where }) : countRows(db, 'inventory'),
+    db.inventoryItem.findMany({ select: itemFields, orderBy: { id: 'asc' }, ...pageWindow(page) }),
+    countRows(db, 'inventory'),
   ]);
-  return toPage(rows.map(toView), total, query);
+  return toPage(rows.map(toView), total, page);
+}
+
+/**
+ * Parts whose name contains the text literally (any case). In SQL rather than
+ * Prisma's `contains`, which would read `%` and `_` in the text as wildcards.
+ */
+async function searchInventory({ db, provider }: Deps, text: string, page: PaginationInput): Promise<Page<InventoryView>> {
+  const matches = containsLiterally(provider, 'part_name', text);
+  const { skip, take } = pageWindow(page);
+  type Row = Record<'id' | 'price_cents' | 'quantity', number | bigint> & { part_name: string; description: string };
+  const [rows, [count]] = await Promise.all([
+    db.$queryRaw<
+      Row[]
+    >`SELECT id, part_name, description, price_cents, quantity FROM inventory WHERE ${matches} ORDER BY id LIMIT ${take} OFFSET ${skip}`,
+    db.$queryRaw<Array<{ total: number | bigint | string }>>`SELECT COUNT(*) AS total FROM inventory WHERE ${matches}`,
+  ]);
+  // Integers come back as bigint from some drivers (SQLite, MySQL counts).
+  const items = rows.map((row) =>
+    toView({
+      id: Number(row.id),
+      partName: row.part_name,
+      description: row.description,
+      priceCents: Number(row.price_cents),
+      quantity: Number(row.quantity),
+    }),
+  );
+  return toPage(items, Number(count?.total ?? 0), page);
 }
 
 export async function getInventoryItem({ db }: Deps, id: number): Promise<InventoryView> {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { logIn } from '../auth/accounts.ts';
-import { ById, Credentials, PaginationInput, Token } from '../shared/schemas.ts';
+import { ById, MechanicCredentials, PaginationInput, Token } from '../shared/schemas.ts';
 import { route } from '../trpc/meta.ts';
 import { mechanicProcedure, publicProcedure, router } from '../trpc/procedures.ts';
 import { Mechanic, MechanicChanges, MechanicPage, NewMechanic, TopMechanics, TopMechanicsQuery } from './mechanic.schemas.ts';
@@ -42,7 +42,7 @@ export const mechanicRouter = router({
         errors: ['invalid_credentials'],
       }),
     )
-    .input(Credentials)
+    .input(MechanicCredentials)
     .output(Token)
     .mutation(({ ctx, input }) => logIn(ctx.services, 'mechanic', input)),
 
@@ -52,17 +52,17 @@ export const mechanicRouter = router({
         method: 'GET',
         path: '/mechanics',
         rateLimit: 'read',
-        cache: { scope: 'role', dependsOn: ['mechanics'] },
+        // Per caller: each mechanic sees their own salary only.
+        cache: { scope: 'caller', dependsOn: ['mechanics'] },
         tags,
         summary: 'List mechanics',
-        tokenEffect: 'With a mechanic token the list shows contact details and salaries; otherwise id and name.',
+        tokenEffect:
+          "With a mechanic token the list shows colleagues' contact details and the caller's own salary (nobody else's); otherwise id and name.",
       }),
     )
     .input(PaginationInput)
     .output(MechanicPage)
-    .query(async ({ ctx, input }) =>
-      mechanics.listMechanics(ctx.services, mechanics.audienceOf((await ctx.authenticate()).principal), input),
-    ),
+    .query(async ({ ctx, input }) => mechanics.listMechanics(ctx.services, (await ctx.authenticate()).principal, input)),
 
   // Before `byId`: REST paths match in order, and `{id}` would take "top".
   top: publicProcedure
@@ -86,17 +86,17 @@ export const mechanicRouter = router({
         method: 'GET',
         path: '/mechanics/{id}',
         rateLimit: 'read',
-        cache: { scope: 'role', dependsOn: ['mechanics'] },
+        // Per caller: each mechanic sees their own salary only.
+        cache: { scope: 'caller', dependsOn: ['mechanics'] },
         tags,
         summary: 'Get a mechanic',
-        tokenEffect: 'With a mechanic token it shows contact details and salary; otherwise id and name.',
+        tokenEffect:
+          "With a mechanic token it shows contact details, and the salary on the caller's own account only; otherwise id and name.",
       }),
     )
     .input(ById)
     .output(Mechanic)
-    .query(async ({ ctx, input }) =>
-      mechanics.getMechanic(ctx.services, mechanics.audienceOf((await ctx.authenticate()).principal), input.id),
-    ),
+    .query(async ({ ctx, input }) => mechanics.getMechanic(ctx.services, (await ctx.authenticate()).principal, input.id)),
 
   update: mechanicProcedure
     .meta(
@@ -107,6 +107,7 @@ export const mechanicRouter = router({
         invalidates: ['mechanics'],
         tags,
         summary: 'Change your mechanic account (any subset of fields)',
+        description: 'A new password or email revokes every token issued before it: log in again.',
         ownership: 'own account only',
         errors: ['email_taken'],
       }),

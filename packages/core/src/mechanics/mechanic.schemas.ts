@@ -13,7 +13,8 @@ export const Mechanic = z
   })
   .meta({
     id: 'Mechanic',
-    description: 'Contact details and salary are shown to mechanics only; everyone else sees id and name.',
+    description:
+      "Contact details are shown to mechanics only, the salary to the mechanic's own account only; everyone else sees id and name.",
     example: { id: 1, name: 'Grace Hopper', email: 'grace@shop.example', phone: '+1 555 0100', address: '1 Cobol Way', salary: '58000.00' },
   });
 

@@ -37,8 +37,8 @@ async function openShop(size: ShopSize): Promise<Shop> {
   const running = await createTestApp({ cache: 'off', database: { onStatement: (sql) => statements.push(sql) } });
   const { services } = running;
   await fill(services.db, size);
-  const mechanicToken = (await services.tokens.issue({ role: 'mechanic', id: 1 })).token;
-  const customerToken = (await services.tokens.issue({ role: 'customer', id: 1 })).token;
+  const mechanicToken = (await services.tokens.issue({ role: 'mechanic', id: 1, tokenVersion: 0 })).token;
+  const customerToken = (await services.tokens.issue({ role: 'customer', id: 1, tokenVersion: 0 })).token;
   return {
     statements,
     asMechanic: () => createCaller(services, { token: mechanicToken }),

@@ -228,3 +228,77 @@ describe('deleting', () => {
     expect(await app.services.db.serviceAssignment.count({ where: { serviceTicketId: ticket.id } })).toBe(0);
   });
 });
+
+describe('service dates', () => {
+  // MariaDB stored 0069-01-01 as 1969-01-01; PostgreSQL answered 500 for year 0000.
+  it('are refused outside 1900-01-01 … 2200-12-31, naming the field, the same on every database', async () => {
+    for (const service_date of ['0000-01-01', '0069-01-01', '0099-12-31', '1899-12-31', '2201-01-01', '9999-12-31']) {
+      const rejection = await rejectionOf(app.as(ada.token).serviceTickets.open(newTicket({ service_date })));
+      expect(rejection.reason, service_date).toBe('validation_failed');
+      expect(rejection.message, service_date).toContain('service_date');
+    }
+  });
+
+  it('at both ends of the range are stored and read back exactly', async () => {
+    for (const service_date of ['1900-01-01', '2200-12-31']) {
+      const ticket = await app.as(ada.token).serviceTickets.open(newTicket({ service_date }));
+      expect((await app.as(grace.token).serviceTickets.byId({ id: ticket.id })).service_date).toBe(service_date);
+    }
+  });
+});
+
+describe('numeric bounds', () => {
+  // Quantities and totals past 2^31 − 1 answered 500 on PostgreSQL and MariaDB (SQLite stored them),
+  // and sums past 2^53 cents were inexact.
+  it('a part line holds at most 1,000,000 units: adding past it is a 409 that takes nothing from stock', async () => {
+    const item = await app.as(grace.token).inventory.create(newInventoryItem({ price: '1.00', quantity: 1_000_000 }));
+    const ticket = await app.as(ada.token).serviceTickets.open(newTicket());
+    await app.as(grace.token).serviceTickets.addPart({ id: ticket.id, inventory_id: item.id, quantity: 1_000_000 });
+    await app.as(grace.token).inventory.update({ id: item.id, quantity: 10 });
+    expect(await reasonOf(app.as(grace.token).serviceTickets.addPart({ id: ticket.id, inventory_id: item.id, quantity: 1 }))).toBe(
+      'quantity_too_large',
+    );
+    expect((await app.as(grace.token).inventory.byId({ id: item.id })).quantity).toBe(10);
+    expect((await app.as(grace.token).serviceTickets.byId({ id: ticket.id })).parts[0]).toMatchObject({ quantity: 1_000_000 });
+    expect(await reasonOf(app.as(grace.token).serviceTickets.addPart({ id: ticket.id, inventory_id: item.id, quantity: 1_000_001 }))).toBe(
+      'validation_failed',
+    );
+  });
+
+  it('stock holds at most 1,000,000 units: a line that would take it past that stays on the ticket (409)', async () => {
+    const item = await app.as(grace.token).inventory.create(newInventoryItem({ quantity: 5 }));
+    const ticket = await app.as(ada.token).serviceTickets.open(newTicket());
+    await app.as(grace.token).serviceTickets.addPart({ id: ticket.id, inventory_id: item.id, quantity: 5 });
+    await app.as(grace.token).inventory.update({ id: item.id, quantity: 1_000_000 });
+    expect(await reasonOf(app.as(grace.token).serviceTickets.removePart({ id: ticket.id, inventory_id: item.id }))).toBe(
+      'quantity_too_large',
+    );
+    expect((await app.as(grace.token).serviceTickets.byId({ id: ticket.id })).parts).toHaveLength(1);
+    expect((await app.as(grace.token).inventory.byId({ id: item.id })).quantity).toBe(1_000_000);
+    await app.as(grace.token).inventory.update({ id: item.id, quantity: 999_995 });
+    await app.as(grace.token).serviceTickets.removePart({ id: ticket.id, inventory_id: item.id });
+    expect((await app.as(grace.token).inventory.byId({ id: item.id })).quantity).toBe(1_000_000);
+  });
+
+  it("a ticket's total is at most 1,000,000,000.00, through parts or the labour cost, and stays exact", async () => {
+    const item = await app.as(grace.token).inventory.create(newInventoryItem({ price: '1000000.00', quantity: 2_000 }));
+    const ticket = await app.as(ada.token).serviceTickets.open(newTicket());
+    expect(await reasonOf(app.as(grace.token).serviceTickets.addPart({ id: ticket.id, inventory_id: item.id, quantity: 1_001 }))).toBe(
+      'amount_too_large',
+    );
+    expect((await app.as(grace.token).inventory.byId({ id: item.id })).quantity).toBe(2_000);
+    const full = await app.as(grace.token).serviceTickets.addPart({ id: ticket.id, inventory_id: item.id, quantity: 1_000 });
+    expect(full).toMatchObject({ parts_total: '1000000000.00', total: '1000000000.00' });
+    expect(await reasonOf(app.as(grace.token).serviceTickets.edit({ id: ticket.id, cost: '0.01' }))).toBe('amount_too_large');
+    expect((await app.as(grace.token).serviceTickets.byId({ id: ticket.id })).cost).toBe('0.00');
+  });
+
+  it('one amount of money is at most 1,000,000.00 (400 above)', async () => {
+    for (const price of ['1000000.01', 21_474_836.48, '999999999.99']) {
+      expect(await reasonOf(app.as(grace.token).inventory.create(newInventoryItem({ price })))).toBe('validation_failed');
+    }
+    const ticket = await app.as(ada.token).serviceTickets.open(newTicket());
+    expect(await reasonOf(app.as(grace.token).serviceTickets.edit({ id: ticket.id, cost: '1000000.01' }))).toBe('validation_failed');
+    expect((await app.as(grace.token).serviceTickets.edit({ id: ticket.id, cost: '1000000.00' })).total).toBe('1000000.00');
+  });
+});

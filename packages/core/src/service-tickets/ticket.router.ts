@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { MAX_QUANTITY, MAX_TICKET_TOTAL_CENTS } from '../shared/limits.ts';
+import { formatCents } from '../shared/money.ts';
 import { ById } from '../shared/schemas.ts';
 import { route } from '../trpc/meta.ts';
 import { authenticatedProcedure, customerProcedure, mechanicProcedure, router } from '../trpc/procedures.ts';
@@ -76,7 +78,7 @@ export const serviceTicketRouter = router({
         description:
           'Unknown mechanic ids are a 404 naming them, and nothing changes. Status moves: PENDING → IN_PROGRESS or CANCELLED; ' +
           'IN_PROGRESS → PENDING, COMPLETED or CANCELLED; CANCELLED → PENDING; COMPLETED is final.',
-        errors: ['invalid_status_transition'],
+        errors: ['invalid_status_transition', 'amount_too_large', 'transaction_conflict'],
       }),
     )
     .input(ServiceTicketEdit)
@@ -109,8 +111,10 @@ export const serviceTicketRouter = router({
         invalidates: ['tickets', 'inventory'],
         tags,
         summary: 'Put parts from stock on a ticket',
-        description: 'Adding a part already on the ticket adds to its quantity. The quantity is taken from stock (409 when short).',
-        errors: ['insufficient_stock'],
+        description:
+          `Adding a part already on the ticket adds to its quantity (at most ${MAX_QUANTITY} on one line). The quantity is taken ` +
+          `from stock (409 when short). A ticket's total is at most ${formatCents(MAX_TICKET_TOTAL_CENTS)}.`,
+        errors: ['insufficient_stock', 'quantity_too_large', 'amount_too_large', 'transaction_conflict'],
       }),
     )
     .input(NewPartLine)
@@ -126,7 +130,9 @@ export const serviceTicketRouter = router({
         invalidates: ['tickets', 'inventory'],
         tags,
         summary: 'Take a part line off a ticket, back into stock',
+        description: `Stock holds at most ${MAX_QUANTITY} units of a part: a line that would take it past that stays on the ticket (409).`,
         successStatus: 204,
+        errors: ['quantity_too_large', 'transaction_conflict'],
       }),
     )
     .input(PartLineKey)

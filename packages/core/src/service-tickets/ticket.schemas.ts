@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Resource } from '../cache/response-cache.ts';
-import { MAX_LENGTH } from '../shared/limits.ts';
+import { DATE_RANGE, MAX_LENGTH } from '../shared/limits.ts';
 import { Money, MoneyInput } from '../shared/money.ts';
-import { Count, DatabaseText, Id, IdField, IdParam, paginated, PaginationInput, QuantityField } from '../shared/schemas.ts';
+import { CalendarDate, Count, DatabaseText, Id, IdField, IdParam, paginated, PaginationInput, QuantityField } from '../shared/schemas.ts';
 
 /** What a ticket's read model shows: a write to any of these makes cached tickets stale. */
 export const TICKET_VIEW_SOURCES: Resource[] = ['tickets', 'assignments', 'mechanics', 'inventory'];
@@ -71,7 +71,9 @@ export const NewServiceTicket = z
     title: DatabaseText(1, MAX_LENGTH.ticketTitle),
     description: DatabaseText(0, MAX_LENGTH.description).default(''),
     vin: Vin,
-    service_date: z.iso.date().meta({ description: 'The day the vehicle is booked in (YYYY-MM-DD).' }),
+    service_date: CalendarDate.meta({
+      description: `The day the vehicle is booked in (YYYY-MM-DD, ${DATE_RANGE.min} to ${DATE_RANGE.max}).`,
+    }),
   })
   .meta({
     id: 'NewServiceTicket',

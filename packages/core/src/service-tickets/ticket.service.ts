@@ -1,7 +1,9 @@
 import type { Principal } from '../auth/tokens.ts';
 import type { Prisma, Transaction } from '../db/client.ts';
-import { countRows, lockServiceTicket } from '../db/dialect.ts';
+import { countRows, lockServiceTicket, readSnapshot } from '../db/dialect.ts';
+import { inTransaction, retryingConflicts } from '../db/transactions.ts';
 import { AppError, type FieldError } from '../errors.ts';
+import { MAX_QUANTITY, MAX_TICKET_TOTAL_CENTS } from '../shared/limits.ts';
 import { formatCents } from '../shared/money.ts';
 import { pageWindow, toPage, type Page, type PaginationInput } from '../shared/schemas.ts';
 import type { AppServices } from '../trpc/context.ts';
@@ -47,6 +49,11 @@ export interface TicketView {
   updated_at: string;
 }
 
+/** What the part lines of a ticket add up to, in cents. */
+function partsCentsOf(lines: Array<{ quantity: number; unitPriceCents: number }>): number {
+  return lines.reduce((sum, line) => sum + line.unitPriceCents * line.quantity, 0);
+}
+
 export function toTicketView(row: TicketRow): TicketView {
   const parts = row.parts.map((line) => ({
     inventory_id: line.inventoryId,
@@ -55,7 +62,7 @@ export function toTicketView(row: TicketRow): TicketView {
     unit_price: formatCents(line.unitPriceCents),
     lineCents: line.unitPriceCents * line.quantity,
   }));
-  const partsCents = parts.reduce((sum, line) => sum + line.lineCents, 0);
+  const partsCents = partsCentsOf(row.parts);
   return {
     id: row.id,
     customer_id: row.customerId,
@@ -65,11 +72,13 @@ export function toTicketView(row: TicketRow): TicketView {
     service_date: row.serviceDate.toISOString().slice(0, 10),
     status: row.status,
     cost: formatCents(row.costCents),
-    mechanics: row.assignments.map(({ assignedAt, mechanic }) => ({
-      id: mechanic.id,
-      name: mechanic.name,
-      assigned_at: assignedAt.toISOString(),
-    })),
+    // Prisma loads a relation in a statement of its own. A write answers with the
+    // ticket read inside its transaction, at READ COMMITTED on PostgreSQL: a
+    // mechanic deleted between two of those statements reads as null although
+    // the type says otherwise. Its assignment went with it, so it is left out.
+    mechanics: row.assignments.flatMap(({ assignedAt, mechanic }: { assignedAt: Date; mechanic: { id: number; name: string } | null }) =>
+      mechanic ? [{ id: mechanic.id, name: mechanic.name, assigned_at: assignedAt.toISOString() }] : [],
+    ),
     parts: parts.map(({ lineCents, ...line }) => ({ ...line, line_total: formatCents(lineCents) })),
     parts_total: formatCents(partsCents),
     total: formatCents(row.costCents + partsCents),
@@ -88,16 +97,17 @@ async function readTicket(db: Deps['db'] | Transaction, id: number): Promise<Tic
   return toTicketView(row);
 }
 
-async function listWhere(
-  db: Deps['db'],
+/** A page of tickets and its total, read from one snapshot (see `readSnapshot`). */
+function listWhere(
+  { db, provider }: Deps,
   where: { customerId?: number; status?: TicketStatus },
   page: PaginationInput,
 ): Promise<Page<TicketView>> {
-  const [rows, total] = await Promise.all([
-    db.serviceTicket.findMany({ where, select: ticketFields, orderBy: { id: 'asc' }, ...pageWindow(page) }),
-    countRows(db, 'service_tickets', { customer_id: where.customerId, status: where.status }),
-  ]);
-  return toPage(rows.map(toTicketView), total, page);
+  return readSnapshot(db, provider, async (tx) => {
+    const rows = await tx.serviceTicket.findMany({ where, select: ticketFields, orderBy: { id: 'asc' }, ...pageWindow(page) });
+    const total = await countRows(tx, 'service_tickets', { customer_id: where.customerId, status: where.status });
+    return toPage(rows.map(toTicketView), total, page);
+  });
 }
 
 export async function openTicket({ db }: Deps, customerId: number, input: NewServiceTicket): Promise<TicketView> {
@@ -114,20 +124,20 @@ export async function openTicket({ db }: Deps, customerId: number, input: NewSer
   return toTicketView(row);
 }
 
-export function listTickets({ db }: Deps, { status, customer_id, ...page }: ServiceTicketQuery): Promise<Page<TicketView>> {
-  return listWhere(db, { ...(status ? { status } : {}), ...(customer_id ? { customerId: customer_id } : {}) }, page);
+export function listTickets(deps: Deps, { status, customer_id, ...page }: ServiceTicketQuery): Promise<Page<TicketView>> {
+  return listWhere(deps, { ...(status ? { status } : {}), ...(customer_id ? { customerId: customer_id } : {}) }, page);
 }
 
-export function listCustomerTickets({ db }: Deps, customerId: number, page: PaginationInput): Promise<Page<TicketView>> {
-  return listWhere(db, { customerId }, page);
+export function listCustomerTickets(deps: Deps, customerId: number, page: PaginationInput): Promise<Page<TicketView>> {
+  return listWhere(deps, { customerId }, page);
 }
 
 /**
  * A ticket for a mechanic or for the customer who owns it. Another customer's
  * ticket is a 404, like a ticket that does not exist: ids reveal nothing.
  */
-export async function getTicket({ db }: Deps, caller: Principal, id: number): Promise<TicketView> {
-  const ticket = await readTicket(db, id);
+export async function getTicket({ db, provider }: Deps, caller: Principal, id: number): Promise<TicketView> {
+  const ticket = await readSnapshot(db, provider, (tx) => readTicket(tx, id));
   if (caller.role === 'customer' && ticket.customer_id !== caller.id) throw notFound(id);
   return ticket;
 }
@@ -151,7 +161,7 @@ export async function editTicket({ db, provider }: Deps, edit: ServiceTicketEdit
     addIds.includes(id) ? [{ field: `remove_ids.${index}`, message: `Mechanic ${id} is also in add_ids` }] : [],
   );
   if (both.length > 0) throw new AppError('validation_failed', 'A mechanic cannot be both added and removed', { fields: both });
-  return db.$transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     if (!(await lockServiceTicket(tx, provider, edit.id))) throw notFound(edit.id);
 
     const wanted = [...addIds, ...removeIds];
@@ -171,10 +181,14 @@ export async function editTicket({ db, provider }: Deps, edit: ServiceTicketEdit
       throw new AppError('not_found', `No mechanic with id ${ids.join(', ')}; the ticket is unchanged`, { fields: unknown });
     }
 
-    const current = await tx.serviceTicket.findUniqueOrThrow({ where: { id: edit.id }, select: { status: true } });
+    const current = await tx.serviceTicket.findUniqueOrThrow({
+      where: { id: edit.id },
+      select: { status: true, parts: { select: { quantity: true, unitPriceCents: true } } },
+    });
     if (edit.status && edit.status !== current.status && !NEXT_STATUSES[current.status].includes(edit.status)) {
       throw new AppError('invalid_status_transition', `A ${current.status} ticket cannot become ${edit.status}`);
     }
+    if (edit.cost !== undefined) assertTotalWithinLimit(edit.cost + partsCentsOf(current.parts));
 
     if (removeIds.length > 0) {
       await tx.serviceAssignment.deleteMany({ where: { serviceTicketId: edit.id, mechanicId: { in: removeIds } } });
@@ -205,16 +219,39 @@ export async function editTicket({ db, provider }: Deps, edit: ServiceTicketEdit
   });
 }
 
+/** A ticket's total must stay within MAX_TICKET_TOTAL_CENTS (exact, and a sane amount for one repair). */
+function assertTotalWithinLimit(totalCents: number): void {
+  if (totalCents > MAX_TICKET_TOTAL_CENTS) {
+    throw new AppError(
+      'amount_too_large',
+      `The ticket's total would be ${formatCents(totalCents)}; at most ${formatCents(MAX_TICKET_TOTAL_CENTS)}`,
+    );
+  }
+}
+
 /**
  * Puts parts from stock on a ticket. Adding a part that is already on the ticket
- * adds to its quantity at the unit price of the first addition. Stock is taken
- * with one conditional update, so concurrent additions can never oversell it.
+ * adds to its quantity at the unit price of the first addition, up to
+ * MAX_QUANTITY on one line. Stock is taken with one conditional update, so
+ * concurrent additions can never oversell it.
  */
 export async function addPartLine({ db, provider }: Deps, { id, inventory_id, quantity }: NewPartLine): Promise<TicketView> {
-  return db.$transaction(async (tx) => {
+  return inTransaction(db, async (tx) => {
     if (!(await lockServiceTicket(tx, provider, id))) throw notFound(id);
     const item = await tx.inventoryItem.findUnique({ where: { id: inventory_id }, select: { priceCents: true } });
     if (!item) throw new AppError('not_found', `No inventory item with id ${inventory_id}`);
+    const ticket = await tx.serviceTicket.findUniqueOrThrow({
+      where: { id },
+      select: { costCents: true, parts: { select: { inventoryId: true, quantity: true, unitPriceCents: true } } },
+    });
+    const line = ticket.parts.find((part) => part.inventoryId === inventory_id);
+    if (line && line.quantity + quantity > MAX_QUANTITY) {
+      throw new AppError(
+        'quantity_too_large',
+        `Service ticket ${id} has ${line.quantity} of inventory item ${inventory_id}; a line holds at most ${MAX_QUANTITY}`,
+      );
+    }
+    assertTotalWithinLimit(ticket.costCents + partsCentsOf(ticket.parts) + (line?.unitPriceCents ?? item.priceCents) * quantity);
     const taken = await tx.inventoryItem.updateMany({
       where: { id: inventory_id, quantity: { gte: quantity } },
       data: { quantity: { decrement: quantity } },
@@ -224,7 +261,6 @@ export async function addPartLine({ db, provider }: Deps, { id, inventory_id, qu
       throw new AppError('insufficient_stock', `Only ${inStock} of inventory item ${inventory_id} in stock; ${quantity} requested`);
     }
     const key = { serviceTicketId_inventoryId: { serviceTicketId: id, inventoryId: inventory_id } };
-    const line = await tx.ticketPart.findUnique({ where: key, select: { quantity: true } });
     if (line) {
       await tx.ticketPart.update({ where: key, data: { quantity: { increment: quantity } } });
     } else {
@@ -235,21 +271,34 @@ export async function addPartLine({ db, provider }: Deps, { id, inventory_id, qu
   });
 }
 
-/** Takes a part line off a ticket and puts its quantity back in stock. */
+/**
+ * Takes a part line off a ticket and puts its quantity back in stock, which
+ * holds at most MAX_QUANTITY units (checked in the same conditional update).
+ */
 export async function removePartLine({ db, provider }: Deps, id: number, inventoryId: number): Promise<void> {
-  await db.$transaction(async (tx) => {
+  await inTransaction(db, async (tx) => {
     if (!(await lockServiceTicket(tx, provider, id))) throw notFound(id);
     const key = { serviceTicketId_inventoryId: { serviceTicketId: id, inventoryId } };
     const line = await tx.ticketPart.findUnique({ where: key, select: { quantity: true } });
     if (!line) throw new AppError('not_found', `Inventory item ${inventoryId} is not on service ticket ${id}`);
     await tx.ticketPart.delete({ where: key, select: { quantity: true } });
-    await tx.inventoryItem.update({ where: { id: inventoryId }, data: { quantity: { increment: line.quantity } }, select: { id: true } });
+    const restocked = await tx.inventoryItem.updateMany({
+      where: { id: inventoryId, quantity: { lte: MAX_QUANTITY - line.quantity } },
+      data: { quantity: { increment: line.quantity } },
+    });
+    if (restocked.count === 0) {
+      throw new AppError(
+        'quantity_too_large',
+        `Putting ${line.quantity} back would take inventory item ${inventoryId} past ${MAX_QUANTITY} in stock`,
+      );
+    }
     await tx.serviceTicket.update({ where: { id }, data: { updatedAt: new Date() }, select: { id: true } });
   });
 }
 
 /** Deletes a ticket with its assignments and part lines. Parts are not put back in stock: they were used. */
 export async function deleteTicket({ db }: Deps, id: number): Promise<void> {
-  const { count } = await db.serviceTicket.deleteMany({ where: { id } });
+  // One statement, but its cascades can deadlock with a write to the ticket's lines on MySQL.
+  const { count } = await retryingConflicts(() => db.serviceTicket.deleteMany({ where: { id } }));
   if (count === 0) throw notFound(id);
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_CENTS } from './limits.ts';
+import { MAX_AMOUNT_CENTS } from './limits.ts';
 
 /**
  * Money on the wire is a decimal string with two decimals ("1234.50"); inside the
@@ -30,10 +30,10 @@ export const MoneyInput = z
   .union([z.number(), z.string()])
   .transform((amount, ctx) => {
     const cents = parseCents(amount);
-    if (cents === undefined || cents > MAX_CENTS) {
+    if (cents === undefined || cents > MAX_AMOUNT_CENTS) {
       ctx.addIssue({
         code: 'custom',
-        message: `Expected a non-negative amount with at most two decimals, up to ${formatCents(MAX_CENTS)}`,
+        message: `Expected a non-negative amount with at most two decimals, up to ${formatCents(MAX_AMOUNT_CENTS)}`,
       });
       return z.NEVER;
     }

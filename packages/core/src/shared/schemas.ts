@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  DATE_RANGE,
   MAX_ID,
   MAX_LENGTH,
   MAX_QUANTITY,
@@ -35,6 +36,11 @@ export const IdField = z.int().min(1).max(MAX_ID).pipe(z.int());
 
 /** A count of units in a JSON body. */
 export const QuantityField = (min: 0 | 1) => z.int().min(min).max(MAX_QUANTITY).pipe(z.int());
+
+/** A calendar date in a request (YYYY-MM-DD), within the range every database stores exactly. */
+export const CalendarDate = z.iso
+  .date()
+  .refine((date) => date >= DATE_RANGE.min && date <= DATE_RANGE.max, `Must be between ${DATE_RANGE.min} and ${DATE_RANGE.max}`);
 
 /** NUL characters and unpaired UTF-16 surrogates (`u` mode matches a surrogate only when it is unpaired). */
 // eslint-disable-next-line no-control-regex -- matching NUL is the point
@@ -89,13 +95,25 @@ export function accountChanges<Extra extends z.ZodRawShape>(extra: Extra) {
     .extend({ id: IdParam });
 }
 
-export const Credentials = z
-  .strictObject({
-    email: Email,
-    // No length rules at login: a wrong password is a 401, whatever its length.
-    password: z.string().min(1).max(1024),
-  })
-  .meta({ id: 'Credentials', examples: [{ email: 'ada@example.com', password: 'correct horse battery' }] });
+/**
+ * A login's input. Its example, which /docs sends with "Test Request", is the
+ * demo shop's account of that role (`pnpm db:seed`): it exists only after seeding.
+ */
+function credentials(role: 'customer' | 'mechanic') {
+  return z
+    .strictObject({
+      email: Email,
+      // No length rules at login: a wrong password is a 401, whatever its length.
+      password: z.string().min(1).max(1024),
+    })
+    .meta({
+      id: role === 'customer' ? 'CustomerCredentials' : 'MechanicCredentials',
+      description: `The demo ${role} of \`pnpm db:seed\` is the example; it exists only after seeding.`,
+      examples: [{ email: `demo.${role}@shop.example`, password: `demo ${role} password` }],
+    });
+}
+export const CustomerCredentials = credentials('customer');
+export const MechanicCredentials = credentials('mechanic');
 
 export const Token = z
   .object({

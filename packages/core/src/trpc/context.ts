@@ -32,6 +32,12 @@ export interface RequestInfo {
   authorization: string | undefined;
   /** Echoed in the `X-Request-Id` response header and in logs and 500 bodies. */
   requestId: string;
+  /**
+   * The global per-client rate-limit budget as the door spent it, once for the
+   * whole request (one point per call of a tRPC batch) before reading it. In-process
+   * callers have none: each of their calls spends it in the rate-limit middleware.
+   */
+  globalBudget?: { allowed: boolean; headers: Record<string, string> };
 }
 
 /** Response headers a procedure adds (rate-limit fields, `WWW-Authenticate`…); each door sends them. */

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newInventoryItem, newTicket, signUpCustomer, signUpMechanic } from '../../testing/fixtures.ts';
 import { createTestApp, rejectionOf, type TestApp } from '../../testing/index.ts';
+import type { CachePolicy } from '../meta.ts';
+import { answerKey } from './cache.ts';
 
 let statements = 0;
 let app: TestApp;
@@ -71,5 +73,15 @@ describe('the response cache', () => {
     await app.as(mechanic.token).customers.list({});
     expect((await rejectionOf(app.as(ada.token).customers.list({}))).reason).toBe('forbidden');
     expect((await rejectionOf(app.as().customers.list({}))).reason).toBe('unauthenticated');
+  });
+});
+
+describe('answerKey', () => {
+  it('refuses an input nested deeper than the doors allow with a validation error, not a stack overflow', () => {
+    let deep: unknown = [];
+    for (let level = 0; level < 4_000; level++) deep = [deep];
+    const policy: CachePolicy = { scope: 'public', dependsOn: ['mechanics'] };
+    expect(() => answerKey('mechanics.top', policy, null, deep)).toThrow(expect.objectContaining({ problem: 'validation_failed' }));
+    expect(answerKey('mechanics.top', policy, null, { b: [1], a: { c: 2 } })).toBe('mechanics.top|*|{"a":{"c":2},"b":[1]}');
   });
 });

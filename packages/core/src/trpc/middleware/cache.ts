@@ -1,5 +1,7 @@
 import { middlewareMarker } from '@trpc/server/unstable-core-do-not-import';
 import type { Principal } from '../../auth/tokens.ts';
+import { AppError } from '../../errors.ts';
+import { MAX_INPUT_DEPTH, nestedDeeperThan } from '../../shared/input-depth.ts';
 import { servicesOf } from '../context.ts';
 import { t } from '../init.ts';
 import type { CachePolicy } from '../meta.ts';
@@ -15,16 +17,22 @@ import type { CachePolicy } from '../meta.ts';
  * schema: the answer was checked when it was stored.
  */
 export const cacheAnswers = t.middleware(async ({ ctx, meta, type, path, getRawInput, next }) => {
+  const rawInput = await getRawInput();
+  // First thing after the access check: the key below, and zod after it, walk the input by recursion.
+  if (nestedDeeperThan(rawInput, MAX_INPUT_DEPTH)) throw tooDeep();
   const { cache } = servicesOf(ctx);
   if (type === 'mutation') {
     const result = await next();
-    if (result.ok && meta?.invalidates?.length) cache.invalidate(meta.invalidates);
+    // Awaited: once the client has this answer, no instance may serve what the write replaced.
+    if (result.ok && meta?.invalidates?.length) await cache.invalidate(meta.invalidates);
     return result;
   }
   const policy = meta?.cache;
   if (!cache.enabled || !policy || policy === 'no-store') return next();
+  // Without the shared versions, another instance's write could go unseen: answer from the database.
+  if (!(await cache.refresh(policy.dependsOn))) return next();
 
-  const key = answerKey(path, policy, (await ctx.authenticate()).principal, await getRawInput());
+  const key = answerKey(path, policy, (await ctx.authenticate()).principal, rawInput);
   const hit = cache.get(key);
   if (hit !== undefined) {
     // A result built here, as tRPC's own resolver builds it (@trpc/server 11.25).
@@ -55,12 +63,15 @@ function scopeKey(policy: CachePolicy, caller: Principal | null): string {
   }
 }
 
-/** JSON with object keys sorted, so that `{a,b}` and `{b,a}` are one key. */
-function stableJson(value: unknown): string {
+const tooDeep = () => new AppError('validation_failed', `The input may nest at most ${MAX_INPUT_DEPTH} levels deep`);
+
+/** JSON with object keys sorted, so that `{a,b}` and `{b,a}` are one key; refuses inputs deeper than any door lets through. */
+function stableJson(value: unknown, depth = 1): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'undefined';
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (depth > MAX_INPUT_DEPTH) throw tooDeep();
+  if (Array.isArray(value)) return `[${value.map((item) => stableJson(item, depth + 1)).join(',')}]`;
   const entries = Object.entries(value as Record<string, unknown>)
     .filter(([, item]) => item !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${stableJson(item)}`).join(',')}}`;
+  return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${stableJson(item, depth + 1)}`).join(',')}}`;
 }
