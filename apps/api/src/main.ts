@@ -1,20 +1,15 @@
-import { createServices } from '@mechanic-shop/core';
 import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import closeWithGrace from 'close-with-grace';
+import { createServices } from '@mechanic-shop/core';
 import { ensureDatabaseDirectory, prepareDatabase, StartupGate } from './startup.ts';
 import { appSettingsOf, ConfigError, loadConfig, type Config } from './config.ts';
-import { createLogger, createRequestLogger } from './logger.ts';
-import { createApiServer } from './server.ts';
+import { createLogger, createRequestLogger, type Logger } from './logger.ts';
+import { createApiServer, type ApiServer } from './server.ts';
 
-/** Starts the API: configuration, migrations, services, HTTP, and a graceful stop on SIGTERM/SIGINT. */
+/** Starts the API: configuration, services, HTTP, migrations, and a graceful stop on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    console.error(error.message);
-    process.exit(1);
-  }
+  const config = configOrExit();
   const log = createLogger(config.LOG_LEVEL);
   for (const warning of config.warnings) log.warn({}, warning);
   // Every request handles its own errors; a promise some dependency left
@@ -26,9 +21,8 @@ async function main(): Promise<void> {
   // Connections to a server database open lazily: this works while it is down.
   const running = await createServices(appSettingsOf(config, log));
   const gate = new StartupGate();
-
   const requestLog = createRequestLogger(config.LOG_LEVEL);
-  const api = createApiServer({
+  const api = await createApiServer({
     services: running.services,
     log,
     requestLog,
@@ -39,42 +33,30 @@ async function main(): Promise<void> {
     gate,
     version: (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version,
   });
-  const address = await api.listen(config.PORT, config.HOST).catch((error: NodeJS.ErrnoException) => {
-    // A port taken or forbidden is a setting to change, like the ones loadConfig refuses: a message, not a stack trace.
-    if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES') throw error;
-    const problem = error.code === 'EADDRINUSE' ? 'is already in use (another API, or another program)' : 'may not be used by this user';
-    console.error(`Port ${config.PORT} on ${config.HOST} ${problem}. Stop what holds it, or choose another port: PORT=3001 pnpm start`);
-    process.exit(1);
-  });
-  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
-  log.info(
-    {
-      url,
-      docs: `${url}/docs`,
-      database: running.services.provider,
-      mode: config.NODE_ENV,
-      rate_limit: config.RATE_LIMIT === 'off' ? 'off' : config.REDIS_URL ? 'redis (in-memory insurance)' : 'memory',
-      cache:
-        config.CACHE === 'off' ? 'off' : `memory, ttl ${config.CACHE_TTL_SECONDS}s${config.REDIS_URL ? ', invalidated over redis' : ''}`,
-      trusted_proxies: config.trustedProxies ? 'set' : 'none',
-      bcrypt_cost: config.BCRYPT_COST,
-    },
-    `Mechanic Shop API listening on ${url}`,
-  );
+  logListening(log, config, running.services.provider, await listenOrExit(api, config));
 
+  // On SIGTERM or SIGINT: stop taking connections, finish the requests in flight
+  // (closing what is left after SHUTDOWN_TIMEOUT_MS), close the database, exit 0.
+  // Errors are not among the triggers: the API logs them and keeps serving (above).
   const stopped = new AbortController();
-  const stop = async (signal: string) => {
-    if (stopped.signal.aborted) return;
-    stopped.abort();
-    log.info({ signal }, 'shutting down');
+  const stop = async () => {
     await api.close(config.SHUTDOWN_TIMEOUT_MS);
     await running.close();
     requestLog.flush();
-    log.info({}, 'stopped');
-    process.exit(0);
   };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  closeWithGrace(
+    {
+      delay: config.SHUTDOWN_TIMEOUT_MS + FORCED_EXIT_MARGIN_MS,
+      skip: ['uncaughtException', 'unhandledRejection', 'beforeExit'],
+      logger: { error: (message: unknown) => log.error({ err: message }, 'shutdown failed') },
+    },
+    async ({ signal }) => {
+      stopped.abort();
+      log.info({ signal }, 'shutting down');
+      await stop();
+      log.info({}, 'stopped');
+    },
+  );
 
   try {
     await prepareDatabase(running.services, config, log, gate, stopped.signal);
@@ -86,6 +68,47 @@ async function main(): Promise<void> {
     await running.close();
     process.exit(1);
   }
+}
+
+/** How long past SHUTDOWN_TIMEOUT_MS a stop may take (closing the database) before the process exits with 1. */
+const FORCED_EXIT_MARGIN_MS = 5_000;
+
+function configOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}
+
+/** A port taken or forbidden is a setting to change, like the ones loadConfig refuses: a message, not a stack trace. */
+function listenOrExit(api: ApiServer, config: Config): Promise<AddressInfo> {
+  return api.listen(config.PORT, config.HOST).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES') throw error;
+    const problem = error.code === 'EADDRINUSE' ? 'is already in use (another API, or another program)' : 'may not be used by this user';
+    console.error(`Port ${config.PORT} on ${config.HOST} ${problem}. Stop what holds it, or choose another port: PORT=3001 pnpm start`);
+    process.exit(1);
+  });
+}
+
+function logListening(log: Logger, config: Config, database: string, address: AddressInfo): void {
+  const url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  log.info(
+    {
+      url,
+      docs: `${url}/docs`,
+      database,
+      mode: config.NODE_ENV,
+      rate_limit: config.RATE_LIMIT === 'off' ? 'off' : config.REDIS_URL ? 'redis (in-memory insurance)' : 'memory',
+      cache:
+        config.CACHE === 'off' ? 'off' : `memory, ttl ${config.CACHE_TTL_SECONDS}s${config.REDIS_URL ? ', invalidated over redis' : ''}`,
+      trusted_proxies: config.trustedProxies ? 'set' : 'none',
+      bcrypt_cost: config.BCRYPT_COST,
+    },
+    `Mechanic Shop API listening on ${url}`,
+  );
 }
 
 await main();

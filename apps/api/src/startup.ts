@@ -7,8 +7,9 @@ import {
   NewMechanic,
   openShop,
   providerOf,
+  sqlitePath,
   type AppServices,
-  type MechanicView,
+  type Mechanic,
 } from '@mechanic-shop/core';
 import { ConfigError, type Config } from './config.ts';
 import type { Logger } from './logger.ts';
@@ -16,8 +17,8 @@ import type { Logger } from './logger.ts';
 /** SQLite creates its file but not the folder around it. */
 export async function ensureDatabaseDirectory(databaseUrl: string): Promise<void> {
   if (providerOf(databaseUrl) !== 'sqlite') return;
-  const file = databaseUrl.replace(/^file:(\/\/)?/, '').replace(/\?.*$/, '');
-  if (file && file !== ':memory:') await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  const file = sqlitePath(databaseUrl);
+  if (file !== ':memory:') await mkdir(path.dirname(path.resolve(file)), { recursive: true });
 }
 
 export async function migrate(config: Pick<Config, 'DATABASE_URL'>, log: Logger): Promise<void> {
@@ -33,7 +34,7 @@ export async function migrate(config: Pick<Config, 'DATABASE_URL'>, log: Logger)
  * mechanic, and never again). Does nothing while the shop has a mechanic, or
  * when the variables are not set. Resolves to the mechanic it created.
  */
-export async function bootstrapFirstMechanic(services: AppServices, config: Config, log: Logger): Promise<MechanicView | null> {
+export async function bootstrapFirstMechanic(services: AppServices, config: Config, log: Logger): Promise<Mechanic | null> {
   if (!config.BOOTSTRAP_MECHANIC_EMAIL || !config.BOOTSTRAP_MECHANIC_PASSWORD) return null;
   const profile = NewMechanic.safeParse({
     name: config.BOOTSTRAP_MECHANIC_NAME,

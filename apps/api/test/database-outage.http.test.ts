@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createScratchDatabase, migrateDatabaseForTests, testProvider } from '@mechanic-shop/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { customerBody } from './accounts.ts';
+import { newCustomer } from './accounts.ts';
 import { request, startTestServer, type TestServer } from './server-harness.ts';
 import { startTcpProxy } from './tcp-proxy.ts';
 
@@ -32,10 +32,10 @@ describe.skipIf(provider === 'sqlite')(`when ${provider} goes away and comes bac
   });
 
   it('answers 503 problem details (not 500, not a crash) and recovers by itself', async () => {
-    expect((await request(server, 'POST', '/customers', { json: customerBody() })).status).toBe(201);
+    expect((await request(server, 'POST', '/customers', { json: newCustomer() })).status).toBe(201);
 
     await proxy.cut();
-    const write = await request(server, 'POST', '/customers', { json: customerBody() });
+    const write = await request(server, 'POST', '/customers', { json: newCustomer() });
     expect(write.status).toBe(503);
     expect(write.headers.get('content-type')).toBe('application/problem+json');
     expect(write.body).toMatchObject({ code: 'service_unavailable', status: 503 });
@@ -48,7 +48,7 @@ describe.skipIf(provider === 'sqlite')(`when ${provider} goes away and comes bac
     await proxy.restore();
     let recovered = 0;
     for (let attempt = 0; attempt < 100 && recovered !== 201; attempt++) {
-      recovered = (await request(server, 'POST', '/customers', { json: customerBody() })).status;
+      recovered = (await request(server, 'POST', '/customers', { json: newCustomer() })).status;
       if (recovered !== 201) await sleep(100);
     }
     expect(recovered).toBe(201);

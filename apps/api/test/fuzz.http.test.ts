@@ -4,8 +4,8 @@ import { appRouter, type Role } from '@mechanic-shop/core';
 import { testProvider, testTokenSettings } from '@mechanic-shop/core/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { restRoutesOf } from '../src/rest/routes.ts';
-import { registerCustomer, registerMechanic } from './accounts.ts';
 import { fuzzCase, preview, type FuzzCase, type FuzzWorld } from './fuzz/cases.ts';
+import { FIXTURES, idNamesOf, openFuzzShop, type FuzzShop } from './fuzz/fixtures.ts';
 import { send, type FuzzResponse } from './fuzz/http.ts';
 import { operationsOf, type Operation } from './fuzz/openapi.ts';
 import { createRandom } from './fuzz/random.ts';
@@ -29,117 +29,18 @@ const SEED = process.env.FUZZ_SEED === 'random' ? randomBytes(6).toString('hex')
 const NO_ANSWER_AFTER_MS = 15_000;
 const MAX_BODY_BYTES = 100 * 1024;
 
-interface Account {
-  id: number;
-  token: string;
-}
-
-/** The rows the cases point at, and the callers. */
-interface Shop {
-  /** The first mechanic: no case calls as them, so they can always register the callers again. */
-  founder: Account;
-  mechanic: Account;
-  customer: Account;
-  otherCustomer: Account;
-  ticketId: number;
-  otherTicketId: number;
-  itemId: number;
-}
-
 let server: TestServer;
-let shop: Shop;
+let shop: FuzzShop;
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 
 beforeAll(async () => {
   server = await startTestServer();
-  const founder = await registerMechanic(server);
-  shop = {
-    founder,
-    mechanic: await registerMechanic(server),
-    customer: await registerCustomer(server),
-    otherCustomer: await registerCustomer(server),
-    ticketId: 0,
-    otherTicketId: 0,
-    itemId: 0,
-  };
-  await restoreShop();
+  shop = await openFuzzShop(server);
 });
 afterAll(async () => {
   agent.destroy();
   await server.close();
 });
-
-async function call(method: string, path: string, token: string, json?: unknown): Promise<any> {
-  const response = await request(server, method, path, { token, json });
-  if (response.status >= 300) throw new Error(`setting up: ${method} ${path} answered ${response.status} ${JSON.stringify(response.body)}`);
-  return response.body;
-}
-
-/**
- * Puts back what accepted fuzz requests took away (a caller's account, a
- * ticket, the item, the assignment, the part line, the stock), so that later
- * cases still reach past the access and existence checks.
- */
-async function restoreShop(): Promise<void> {
-  const { db } = server.app.services;
-  const [mechanic, customer, otherCustomer, ownTicket, otherTicket, item, assignment, line] = await Promise.all([
-    db.mechanic.findUnique({ where: { id: shop.mechanic.id } }),
-    db.customer.findUnique({ where: { id: shop.customer.id } }),
-    db.customer.findUnique({ where: { id: shop.otherCustomer.id } }),
-    db.serviceTicket.findUnique({ where: { id: shop.ticketId } }),
-    db.serviceTicket.findUnique({ where: { id: shop.otherTicketId } }),
-    db.inventoryItem.findUnique({ where: { id: shop.itemId } }),
-    db.serviceAssignment.findUnique({
-      where: { serviceTicketId_mechanicId: { serviceTicketId: shop.ticketId, mechanicId: shop.mechanic.id } },
-    }),
-    db.ticketPart.findUnique({ where: { serviceTicketId_inventoryId: { serviceTicketId: shop.ticketId, inventoryId: shop.itemId } } }),
-  ]);
-  // A caller whose token an accepted change revoked (a new password or email raises the token
-  // version, which starts at 0) or whose account was erased is registered again too.
-  const usable = (account: { tokenVersion: number; erasedAt?: Date | null } | null) => account?.tokenVersion === 0 && !account.erasedAt;
-  if (!usable(mechanic)) shop.mechanic = await registerMechanic(server);
-  if (!usable(customer)) shop.customer = await registerCustomer(server);
-  if (!usable(otherCustomer)) shop.otherCustomer = await registerCustomer(server);
-  const ticket = { title: 'Brakes squeal', vin: '1HGCM82633A004352', service_date: '2026-12-01' };
-  if (!ownTicket) shop.ticketId = (await call('POST', '/service_tickets', shop.customer.token, ticket)).id;
-  if (!otherTicket) shop.otherTicketId = (await call('POST', '/service_tickets', shop.otherCustomer.token, ticket)).id;
-  if (!item) {
-    shop.itemId = (
-      await call('POST', '/inventory', shop.mechanic.token, { part_name: 'Brake pad set', price: '49.90', quantity: 1_000_000 })
-    ).id;
-  } else if (item.quantity < 1_000) {
-    await call('PUT', `/inventory/${shop.itemId}`, shop.mechanic.token, { quantity: 1_000_000 });
-  }
-  // Deleting a mechanic, a customer or a ticket deletes its assignments and part lines with it.
-  if (!assignment) {
-    await call('POST', '/assignments', shop.mechanic.token, { service_ticket_id: shop.ticketId, mechanic_id: shop.mechanic.id });
-  }
-  if (!line) {
-    await call('POST', `/service_tickets/${shop.ticketId}/parts`, shop.mechanic.token, { inventory_id: shop.itemId, quantity: 1 });
-  }
-}
-
-/** Which rows a name refers to, whether a path's collection (`customers`) or a field (`customer_id`); the callers' own first. */
-function idsFor(name: string): number[] {
-  switch (name) {
-    case 'customers':
-    case 'customer_id':
-      return [shop.customer.id, shop.otherCustomer.id];
-    case 'mechanics':
-    case 'mechanic_id':
-    case 'add_ids':
-    case 'remove_ids':
-      return [shop.mechanic.id, shop.founder.id];
-    case 'service_tickets':
-    case 'service_ticket_id':
-      return [shop.ticketId, shop.otherTicketId];
-    case 'inventory':
-    case 'inventory_id':
-      return [shop.itemId];
-    default:
-      return [];
-  }
-}
 
 /** A JWT signed with HS256; the test server's key unless another is given. */
 function jwt(
@@ -220,6 +121,15 @@ function describeCase(operation: Operation, index: number, fuzz: FuzzCase, respo
   ].join('\n');
 }
 
+it('has a fixture for every kind of id the operations take, and none for ids they no longer take', async () => {
+  const used = idNamesOf(operationsOf((await request(server, 'GET', '/openapi.json')).body));
+  const filled = FIXTURES.flatMap((fixture) => fixture.names);
+  expect({
+    'ids without a fixture in apps/api/test/fuzz/fixtures.ts': used.filter((name) => !filled.includes(name)),
+    'fixture names no operation uses': filled.filter((name) => !used.includes(name)),
+  }).toEqual({ 'ids without a fixture in apps/api/test/fuzz/fixtures.ts': [], 'fixture names no operation uses': [] });
+});
+
 it(
   'answers hostile input on every REST operation with a 4xx problem, never a 5xx or a hang, and refused requests change no data',
   async () => {
@@ -234,10 +144,10 @@ it(
     const world: FuzzWorld = {
       // A getter: restoring the shop may register new callers.
       get tokens() {
-        return { customer: shop.customer.token, mechanic: shop.mechanic.token };
+        return { customer: shop.callers.customer.token, mechanic: shop.callers.mechanic.token };
       },
       badAuthorizations: badAuthorizations(),
-      idsFor,
+      idsFor: shop.idsFor,
     };
     let uniqueValues = 0;
     let requests = 0;
@@ -274,7 +184,7 @@ it(
         if (accepted) {
           const key = `${operation.method} ${operation.path}`;
           acceptedWrites.set(key, (acceptedWrites.get(key) ?? 0) + 1);
-          await restoreShop();
+          await shop.restore();
           snapshot = await snapshotDatabase();
         }
       }

@@ -3,7 +3,7 @@ import { appRouter, MAX_INPUT_DEPTH } from '@mechanic-shop/core';
 import { testProvider } from '@mechanic-shop/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeTable } from '../src/rest/routes.ts';
-import { customerBody, registerCustomer, registerMechanic } from './accounts.ts';
+import { newCustomer, registerCustomer, registerMechanic } from './accounts.ts';
 import { request, startTestServer, type TestServer } from './server-harness.ts';
 
 let server: TestServer;
@@ -35,7 +35,7 @@ describe('errors of the REST door are problem details', () => {
 
   it('a JSON body with a charset parameter is read like any other', async () => {
     const response = await request(server, 'POST', '/customers', {
-      rawBody: JSON.stringify(customerBody()),
+      rawBody: JSON.stringify(newCustomer()),
       headers: { 'content-type': 'application/json; charset=utf-8' },
     });
     expect(response.status).toBe(201);
@@ -56,7 +56,7 @@ describe('errors of the REST door are problem details', () => {
   });
 
   it('413 for a body over the limit', async () => {
-    const response = await request(server, 'POST', '/customers', { json: { ...customerBody(), name: 'x'.repeat(200 * 1024) } });
+    const response = await request(server, 'POST', '/customers', { json: { ...newCustomer(), name: 'x'.repeat(200 * 1024) } });
     expect(response.status).toBe(413);
     expect(response.body.code).toBe('payload_too_large');
   });
@@ -133,7 +133,7 @@ describe('the REST door is strict about input trpc-to-openapi would drop', () =>
   });
 
   it('a body that is not a JSON object, a path parameter in the body or the query, and a query string with a body are 400s', async () => {
-    const body = customerBody();
+    const body = newCustomer();
     const created = await request(server, 'POST', '/customers', { json: body });
     const { token } = (await request(server, 'POST', '/customers/login', { json: { email: body.email, password: body.password } })).body;
     const path = `/customers/${created.body.id}`;
@@ -146,7 +146,7 @@ describe('the REST door is strict about input trpc-to-openapi would drop', () =>
     expect(errorsOf(idInBody)).toEqual(['id']);
     const idInQuery = await request(server, 'GET', `${path}?id=${created.body.id + 1}`, { token });
     expect(errorsOf(idInQuery)).toEqual(['id']);
-    const queryWithBody = await request(server, 'POST', '/customers?role=mechanic', { json: customerBody() });
+    const queryWithBody = await request(server, 'POST', '/customers?role=mechanic', { json: newCustomer() });
     expect(queryWithBody.status).toBe(400);
     expect(errorsOf(queryWithBody)).toEqual(['role']);
     expect((await request(server, 'GET', path, { token })).body).toEqual(created.body);
@@ -168,7 +168,7 @@ describe('logs', () => {
   });
 
   it('never contain passwords or tokens', async () => {
-    const body = customerBody();
+    const body = newCustomer();
     await request(server, 'POST', '/customers', { json: body });
     const login = await request(server, 'POST', '/customers/login', { json: { email: body.email, password: body.password } });
     await request(server, 'GET', '/customers/1', { token: login.body.token });
@@ -208,12 +208,12 @@ function rawExchange(text: string): Promise<{ status: number; headers: Record<st
 describe('media types', () => {
   it('are case-insensitive; other JSON-like types are a clear 415', async () => {
     const accepted = await request(server, 'POST', '/customers', {
-      rawBody: JSON.stringify(customerBody()),
+      rawBody: JSON.stringify(newCustomer()),
       headers: { 'content-type': 'Application/JSON; Charset=UTF-8' },
     });
     expect(accepted.status).toBe(201);
     const refused = await request(server, 'POST', '/customers', {
-      rawBody: JSON.stringify(customerBody()),
+      rawBody: JSON.stringify(newCustomer()),
       headers: { 'content-type': 'application/merge-patch+json' },
     });
     expect(refused.status).toBe(415);
@@ -221,7 +221,7 @@ describe('media types', () => {
   });
 
   it('a validation problem names the bad fields in its detail', async () => {
-    const response = await request(server, 'POST', '/customers', { json: { ...customerBody(), email: 'nope' } });
+    const response = await request(server, 'POST', '/customers', { json: { ...newCustomer(), email: 'nope' } });
     expect(response.body.detail).toMatch(/email/);
   });
 });
@@ -243,7 +243,7 @@ describe('the tRPC door', () => {
 
   it('413 for a body over the limit, 400 for broken JSON', async () => {
     const tooLarge = await request(server, 'POST', '/trpc/customers.register', {
-      json: { ...customerBody(), name: 'x'.repeat(200 * 1024) },
+      json: { ...newCustomer(), name: 'x'.repeat(200 * 1024) },
     });
     expect(tooLarge.status).toBe(413);
     expect(tooLarge.body.error.data.code).toBe('PAYLOAD_TOO_LARGE');

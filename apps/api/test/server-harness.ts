@@ -30,7 +30,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   });
   const log = createLogger('info', sink);
   const app = await createTestApp({ ...options.settings, log });
-  const api = createApiServer({
+  const api = await createApiServer({
     services: app.services,
     log,
     ping: app.ping,

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { testProvider } from '@mechanic-shop/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { customerBody } from './accounts.ts';
+import { newCustomer } from './accounts.ts';
 import { startApiProcess } from './process-harness.ts';
 import { request } from './server-harness.ts';
 
@@ -25,7 +25,7 @@ describe.skipIf(testProvider() !== 'sqlite')('on SIGTERM', () => {
       LOG_LEVEL: 'debug',
     });
     await api.waitForLog((line) => line.msg === 'ready');
-    const inFlight = request(api, 'POST', '/customers', { json: customerBody() });
+    const inFlight = request(api, 'POST', '/customers', { json: newCustomer() });
     await api.waitForLog((line) => line.msg === 'request started' && line.path === '/customers');
     const exit = api.stop();
     await api.waitForLog((line) => String(line.msg).startsWith('no longer accepting connections'));

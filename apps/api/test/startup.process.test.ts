@@ -1,6 +1,6 @@
 import { createScratchDatabase, testProvider } from '@mechanic-shop/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { customerBody } from './accounts.ts';
+import { newCustomer } from './accounts.ts';
 import { startApiProcess, type ApiProcess } from './process-harness.ts';
 import { request } from './server-harness.ts';
 import { startTcpProxy } from './tcp-proxy.ts';
@@ -27,14 +27,14 @@ describe.skipIf(provider === 'sqlite')(`starting while ${provider} is down`, () 
     await api.waitForLog((line) => line.msg === 'the database is not reachable; answering 503 until it is');
     expect((await request(api, 'GET', '/healthz')).status).toBe(200);
     expect((await request(api, 'GET', '/readyz')).status).toBe(503);
-    const early = await request(api, 'POST', '/customers', { json: customerBody() });
+    const early = await request(api, 'POST', '/customers', { json: newCustomer() });
     expect(early.status).toBe(503);
     expect(early.body).toMatchObject({ code: 'service_unavailable', detail: expect.stringMatching(/starting/i) });
 
     await proxy.restore();
     await api.waitForLog((line) => line.msg === 'ready');
     expect((await request(api, 'GET', '/readyz')).status).toBe(200);
-    expect((await request(api, 'POST', '/customers', { json: customerBody() })).status).toBe(201);
+    expect((await request(api, 'POST', '/customers', { json: newCustomer() })).status).toBe(201);
     expect(await api.stop()).toBe(0);
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createScratchDatabase, testProvider } from '@mechanic-shop/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { customerBody, mechanicBody } from './accounts.ts';
+import { newCustomer, newMechanic } from './accounts.ts';
 import { startApiProcess, type ApiProcess } from './process-harness.ts';
 import { request } from './server-harness.ts';
 import { redisAvailable, TEST_REDIS_URL } from './services.ts';
@@ -42,12 +42,12 @@ describe.skipIf(!withRedis)(`two API processes on one ${provider} and one Redis`
     const next = (): ApiProcess => (turn++ % 2 === 0 ? a : b);
 
     // Accounts made on one are known to the other; a token from one works on both.
-    const mechanic = mechanicBody();
+    const mechanic = newMechanic();
     const founder = await request(next(), 'POST', '/mechanics', { json: mechanic });
     expect(founder.status).toBe(201);
     const { token } = (await request(next(), 'POST', '/mechanics/login', { json: { email: mechanic.email, password: mechanic.password } }))
       .body;
-    const customer = customerBody();
+    const customer = newCustomer();
     const created = await request(next(), 'POST', '/customers', { json: customer });
     expect((await request(next(), 'GET', `/customers/${created.body.id}`, { token })).body).toEqual(created.body);
 
@@ -96,7 +96,7 @@ describe.skipIf(!withRedis)(`two API processes on one ${provider} and one Redis`
     cleanups.push(() => b.stop());
     await b.waitForLog((line) => line.msg === 'ready');
 
-    const founder = mechanicBody();
+    const founder = newMechanic();
     expect((await request(a, 'POST', '/mechanics', { json: founder })).status).toBe(201);
     const login = async (api: ApiProcess, body: { email: string; password: string }) =>
       (await request(api, 'POST', '/mechanics/login', { json: { email: body.email, password: body.password } })).body.token as string;
@@ -111,7 +111,7 @@ describe.skipIf(!withRedis)(`two API processes on one ${provider} and one Redis`
     }
 
     for (let round = 0; round < 25; round++) {
-      const colleague = mechanicBody();
+      const colleague = newMechanic();
       const created = await request(a, 'POST', '/mechanics', { token, json: colleague });
       const colleagueToken = await login(a, colleague);
       expect((await request(b, 'GET', '/customers', { token: colleagueToken })).status).toBe(200); // trusted on B

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { customerBody } from './accounts.ts';
+import { newCustomer } from './accounts.ts';
 import { request, startTestServer, type TestServer } from './server-harness.ts';
 
 let server: TestServer;
@@ -17,7 +17,7 @@ afterAll(() => server.close());
 
 describe('an unexpected error', () => {
   it('is a 500 problem with a correlation id and nothing internal, on REST', async () => {
-    const response = await request(server, 'POST', '/customers', { json: customerBody() });
+    const response = await request(server, 'POST', '/customers', { json: newCustomer() });
     expect(response.status).toBe(500);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
     expect(response.body).toEqual({
@@ -34,7 +34,7 @@ describe('an unexpected error', () => {
   });
 
   it('is a 500 with the same code and nothing internal, on tRPC', async () => {
-    const response = await request(server, 'POST', '/trpc/customers.register', { json: customerBody() });
+    const response = await request(server, 'POST', '/trpc/customers.register', { json: newCustomer() });
     expect(response.status).toBe(500);
     expect(response.body.error).toMatchObject({ message: 'Internal server error', data: { reason: 'internal_error', httpStatus: 500 } });
     expect(JSON.stringify(response.body)).not.toMatch(/disk full|hunter2|stack|\/var\/lib/);

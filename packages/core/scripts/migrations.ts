@@ -23,7 +23,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
 import { MIGRATIONS_ROOT, readMigrationFiles } from '../src/db/migrate.ts';
-import { withOverrides } from '../src/db/override.ts';
+import { withOverrides } from '../src/db/adapters/override.ts';
 import type { Provider } from '../src/db/provider.ts';
 import { testServerUrl } from '../src/testing/databases.ts';
 import { providerSchemaPath, renderProviderSchema } from './generate-prisma.ts';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createContext, type AppServices } from './trpc/context.ts';
+import type { AppServices } from './app-services.ts';
+import { createContext } from './trpc/context.ts';
 import { createCallerFactory } from './trpc/procedures.ts';
 import { appRouter } from './router.ts';
 

@@ -1,6 +1,6 @@
 import type { TRPCError } from '@trpc/server';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TRPC_STATUS_BY_CODE } from './errors.ts';
 import { newCustomer, newInventoryItem, newMechanic, newTicket, signUpCustomer, signUpMechanic } from './testing/fixtures.ts';
 import { createTestApp, rejectionOf, type TestApp } from './testing/index.ts';
 
@@ -149,7 +149,7 @@ describe('writes racing deletes', () => {
         app.as(owner.token).customers.delete({ id: owner.customer.id }),
       ]);
       for (const result of results) {
-        if (result.status === 'rejected') statuses.push(TRPC_STATUS_BY_CODE[(result.reason as TRPCError).code] ?? 500);
+        if (result.status === 'rejected') statuses.push(getHTTPStatusCodeFromError(result.reason as TRPCError));
       }
     }
     expect(statuses.filter((status) => status >= 500)).toEqual([]);

@@ -52,10 +52,6 @@ const TRPC_CODE_BY_STATUS: Record<number, TRPC_ERROR_CODE_KEY> = {
   503: 'SERVICE_UNAVAILABLE',
 };
 
-export const TRPC_STATUS_BY_CODE = Object.fromEntries(
-  Object.entries(TRPC_CODE_BY_STATUS).map(([status, code]) => [code, Number(status)]),
-) as Partial<Record<TRPC_ERROR_CODE_KEY, number>>;
-
 export interface FieldError {
   /** Dotted path of the field in the input, e.g. `add_ids.2`. */
   field: string;

@@ -1,8 +1,6 @@
-import type { AnyProcedure, AnyRouter } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
-import { appRouter } from './router.ts';
-import type { ProcedureMeta } from './trpc/meta.ts';
+import { listProcedures } from './router.ts';
 
 /** A schema and what its `.meta()` documents. */
 interface Documented {
@@ -10,10 +8,9 @@ interface Documented {
   meta(): { example?: unknown; examples?: unknown[] } | undefined;
 }
 
-const router: AnyRouter = appRouter;
-const procedures = Object.entries(router._def.procedures as Record<string, AnyProcedure>).map(([path, procedure]) => ({
+const procedures = listProcedures().map(({ path, meta, procedure }) => ({
   path,
-  meta: procedure._def.meta as ProcedureMeta,
+  meta,
   input: (procedure._def.inputs as unknown as Documented[])[0],
   output: (procedure._def as { output?: Documented }).output,
 }));

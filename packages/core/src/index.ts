@@ -1,19 +1,14 @@
-export { appRouter, type AppRouter, type RouterInputs, type RouterOutputs } from './router.ts';
+export { appRouter, listProcedures, type AppRouter, type ProcedureEntry, type RouterInputs, type RouterOutputs } from './router.ts';
 export { createCaller, type Caller } from './caller.ts';
-export {
-  createContext,
-  type AppServices,
-  type Logger,
-  type RequestContext,
-  type RequestInfo,
-  type ResponseHeaders,
-} from './trpc/context.ts';
+export type { AppServices, Logger } from './app-services.ts';
+export { createContext, type RequestContext, type RequestInfo, type ResponseHeaders } from './trpc/context.ts';
 export type { ErrorData } from './trpc/init.ts';
 export type { Access, ProcedureMeta } from './trpc/meta.ts';
 export { createServices, type AppSettings, type RunningServices } from './services.ts';
 export { AppError, describeFieldErrors, PROBLEMS, type FieldError, type ProblemCode } from './errors.ts';
-export { mysqlTlsOf, openDatabase, type Database, type DatabaseHandle, type DatabaseSettings, type MysqlTls } from './db/client.ts';
-export { providerOf, PROVIDERS, type Provider } from './db/provider.ts';
+export { openDatabase, type Database, type DatabaseHandle, type DatabaseSettings } from './db/client.ts';
+export { mysqlTlsOf, type MysqlTls } from './db/mysql-settings.ts';
+export { providerOf, PROVIDERS, sqlitePath, type Provider } from './db/provider.ts';
 export { migrateDatabase, resolveMigration, MigrationError, type MigrationReport } from './db/migrate.ts';
 export { isDatabaseUnavailable } from './db/errors.ts';
 export type { Principal, Role, TokenSettings } from './auth/tokens.ts';
@@ -28,7 +23,8 @@ export {
 export { DEFAULT_CACHE_SETTINGS, RESOURCES, type CacheSettings, type Resource } from './cache/response-cache.ts';
 export type { CachePolicy, ReadRoute, RouteDefinition, WriteRoute } from './trpc/meta.ts';
 export { DEMO_CUSTOMER, DEMO_MECHANIC, seedDemoShop, type SeedReport } from './demo/demo-shop.ts';
-export { NewMechanic } from './mechanics/mechanic.schemas.ts';
-export { openShop, type MechanicView } from './mechanics/mechanic.service.ts';
+export { NewMechanic, type Mechanic } from './mechanics/mechanic.schemas.ts';
+export { openShop } from './mechanics/mechanic.service.ts';
 export { answerKey } from './trpc/middleware/cache.ts';
 export { MAX_INPUT_DEPTH, nestedDeeperThan } from './shared/input-depth.ts';
+export { MAX_BATCH_SIZE } from './trpc/batch.ts';

@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { Logger } from './trpc/context.ts';
+import type { Logger } from './app-services.ts';
 
 /**
  * A Redis connection that never blocks a request: while Redis is unreachable,

@@ -1,14 +1,8 @@
-import type { AnyProcedure, AnyRouter } from '@trpc/server';
 import { describe, expect, it } from 'vitest';
-import { appRouter } from './router.ts';
-import type { ProcedureMeta } from './trpc/meta.ts';
+import { RESOURCES } from './cache/response-cache.ts';
+import { appRouter, listProcedures } from './router.ts';
 
-const router: AnyRouter = appRouter;
-const procedures = Object.entries(router._def.procedures as Record<string, AnyProcedure>).map(([path, procedure]) => ({
-  path,
-  type: procedure._def.type,
-  meta: procedure._def.meta as ProcedureMeta,
-}));
+const procedures = listProcedures();
 
 describe('every procedure of the router', () => {
   it('is a REST route too, with an access rule from its procedure builder', () => {
@@ -37,5 +31,11 @@ describe('every procedure of the router', () => {
       const meta = procedures.find((procedure) => procedure.path === path)!.meta;
       expect(meta.cache, path).toMatchObject({ scope: 'caller' });
     }
+  });
+});
+
+describe('the cache resources', () => {
+  it('are the router keys, one per resource router', () => {
+    expect([...RESOURCES].sort()).toEqual(Object.keys(appRouter._def.record).sort());
   });
 });

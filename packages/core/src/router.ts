@@ -1,9 +1,10 @@
-import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import type { AnyProcedure, inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { assignmentRouter } from './assignments/assignment.router.ts';
 import { customerRouter } from './customers/customer.router.ts';
 import { inventoryRouter } from './inventory/inventory.router.ts';
 import { mechanicRouter } from './mechanics/mechanic.router.ts';
-import { serviceTicketRouter } from './service-tickets/ticket.router.ts';
+import { serviceTicketRouter } from './service-tickets/service-ticket.router.ts';
+import type { ProcedureMeta } from './trpc/meta.ts';
 import { router } from './trpc/procedures.ts';
 
 /** The whole API. Each resource is one router; REST paths live in each procedure's meta. */
@@ -18,3 +19,21 @@ export const appRouter = router({
 export type AppRouter = typeof appRouter;
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
+
+/** One procedure of the API: its path (`customers.list`), its type and its meta. */
+export interface ProcedureEntry {
+  path: string;
+  type: AnyProcedure['_def']['type'];
+  meta: ProcedureMeta;
+  procedure: AnyProcedure;
+}
+
+/** Every procedure of the API, for the checks and generators that must cover them all rather than a hand-kept list. */
+export function listProcedures(): ProcedureEntry[] {
+  return Object.entries(appRouter._def.procedures as unknown as Record<string, AnyProcedure>).map(([path, procedure]) => ({
+    path,
+    type: procedure._def.type,
+    meta: procedure._def.meta as ProcedureMeta,
+    procedure,
+  }));
+}

@@ -7,7 +7,7 @@ import { redisVersions, type SharedVersions } from './cache/shared-versions.ts';
 import { openDatabase, type DatabaseSettings } from './db/client.ts';
 import { createRateLimiter, unlimited, type RateLimitSettings } from './rate-limit/limiter.ts';
 import { connectRedis } from './redis.ts';
-import type { AppServices, Logger } from './trpc/context.ts';
+import type { AppServices, Logger } from './app-services.ts';
 
 export interface AppSettings {
   database: DatabaseSettings;

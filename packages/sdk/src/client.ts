@@ -1,6 +1,7 @@
 import { createTRPCClient, httpBatchLink, TRPCClientError, type TRPCLink } from '@trpc/client';
 import { observable } from '@trpc/server/observable';
 import { HTTP_CODE_TO_JSONRPC2, TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/unstable-core-do-not-import';
+import { MAX_BATCH_SIZE } from '@mechanic-shop/core/batch';
 import type { AppRouter, ErrorData, ProblemCode } from '@mechanic-shop/core';
 
 export interface MechanicShopClientOptions {
@@ -35,8 +36,8 @@ export function createMechanicShopClient(options: MechanicShopClientOptions) {
       tooLongAsTypedError,
       httpBatchLink({
         url: `${base}/trpc`,
-        // The server refuses batches of more than 50 calls; larger bursts go as several requests.
-        maxItems: 50,
+        // The server refuses larger batches; larger bursts go as several requests.
+        maxItems: MAX_BATCH_SIZE,
         maxURLLength: MAX_URL_LENGTH,
         fetch: problemsAsErrors(options.fetch),
         async headers() {

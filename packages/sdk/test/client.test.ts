@@ -92,9 +92,13 @@ describe('createMechanicShopClient', () => {
   });
 
   it('createSession reports wrong credentials as a typed error, and recovers once they work', async () => {
-    const session = createSession({ url: server.url, role: 'mechanic', email: 'nobody@example.com', password: 'wrong password' });
+    const input = account('mechanic');
+    const session = createSession({ url: server.url, role: 'mechanic', email: input.email, password: input.password });
     const error = await session.client.inventory.list.query({}).catch((caught: unknown) => caught);
     expect(isMechanicShopError(error) && error.data?.reason).toBe('invalid_credentials');
+    // The account now exists: the same session logs in on its next call, without a reset.
+    await staff.mechanics.register.mutate({ ...input, salary: '50000' });
+    expect(await session.client.inventory.list.query({})).toMatchObject({ page: 1, items: expect.any(Array) });
   });
 
   it('batches calls made together into one HTTP request', async () => {

@@ -1,4 +1,3 @@
-import type { IncomingMessage } from 'node:http';
 import { BlockList, isIP } from 'node:net';
 
 /** Named groups of proxy addresses for TRUST_PROXY. */
@@ -78,33 +77,25 @@ export function parseTrustedProxies(setting: string): BlockList {
 }
 
 /**
- * The client for rate limits: the socket's peer, unless that peer is a proxy
- * the operator trusts, in which case the nearest address in X-Forwarded-For
- * that is not a trusted proxy. Without TRUST_PROXY the header is ignored:
- * anyone can send it. IPv6 clients are grouped by their network of
- * `ipv6Prefix` bits (RATE_LIMIT_IPV6_PREFIX).
+ * Fastify's `trustProxy` test (proxy-addr calls it for the socket's peer, then
+ * for each X-Forwarded-For hop from the nearest): whether a hop is a proxy the
+ * operator trusts. Without TRUST_PROXY the header is ignored: anyone can send it.
  */
-export function clientAddressOf(
-  req: IncomingMessage,
-  { trustedProxies, ipv6Prefix = DEFAULT_IPV6_PREFIX }: { trustedProxies?: BlockList | undefined; ipv6Prefix?: number },
-): string {
-  return clientKeyOf(clientOf(req, trustedProxies), ipv6Prefix);
+export function trustedProxyTest(trusted: BlockList): (address: string) => boolean {
+  return (address) => {
+    const normalized = normalize(address);
+    const family = isIP(normalized);
+    return family !== 0 && trusted.check(normalized, family === 4 ? 'ipv4' : 'ipv6');
+  };
 }
 
-function clientOf(req: IncomingMessage, trusted: BlockList | undefined): string {
-  const peer = normalize(req.socket.remoteAddress ?? 'unknown');
-  if (!trusted) return peer;
-  const isTrusted = (address: string) => {
-    const family = isIP(address);
-    return family !== 0 && trusted.check(address, family === 4 ? 'ipv4' : 'ipv6');
-  };
-  if (!isTrusted(peer)) return peer;
-  const header = req.headers['x-forwarded-for'];
-  const hops = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map(normalize).filter(Boolean);
-  for (let index = hops.length - 1; index >= 0; index--) {
-    const hop = hops[index]!;
-    if (isIP(hop) === 0) return peer;
-    if (!isTrusted(hop)) return hop;
-  }
-  return hops[0] ?? peer;
+/**
+ * The client for rate limits, from the address Fastify's proxy-addr found (the
+ * socket's peer, or the nearest untrusted X-Forwarded-For hop behind trusted
+ * proxies; a hop that is not an address counts as no client: the peer is used).
+ * IPv6 clients are grouped by their network of `ipv6Prefix` bits (RATE_LIMIT_IPV6_PREFIX).
+ */
+export function clientAddressOf(address: string, peer: string | undefined, ipv6Prefix: number = DEFAULT_IPV6_PREFIX): string {
+  const normalized = normalize(address);
+  return clientKeyOf(isIP(normalized) === 0 ? normalize(peer ?? 'unknown') : normalized, ipv6Prefix);
 }

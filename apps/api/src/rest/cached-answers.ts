@@ -1,9 +1,8 @@
-import type { IncomingMessage } from 'node:http';
-import { answerKey, type AppServices } from '@mechanic-shop/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { answerKey, type AppServices, type CachePolicy, type Principal } from '@mechanic-shop/core';
 import { etagOf } from './etag.ts';
+import { sendSuccess } from './success.ts';
 import type { RestRoute } from './routes.ts';
-
-export type CachedAnswer = { found: false } | { found: true; body: Buffer; etag: string };
 
 /**
  * The JSON and ETag of each cached answer, made on its first hit: the cache hands
@@ -20,35 +19,50 @@ function serialize(data: unknown): { body: Buffer; etag: string } {
   return made;
 }
 
+/** Whether a route's cached answers are served by `answerFromCache`: public reads with a cache policy. */
+export function isServedFromCache(route: RestRoute): boolean {
+  const policy = route.meta.cache;
+  return route.method === 'GET' && route.meta.access === 'public' && policy !== undefined && policy !== 'no-store';
+}
+
 /**
- * A public read's cached answer, found before the request enters
+ * A route hook answering a public read from the cache, before the request enters
  * trpc-to-openapi and tRPC, whose per-call machinery costs more than the answer.
  *
  * Only where it changes nothing: the route is public (no access rule to check)
  * and the answer is the same for this caller as for every anonymous one (the
  * route's cache scope is `public`, or the request carries no token); the key is
- * the one the cache middleware stores under, from the same raw input
- * trpc-to-openapi would build; and a read spends no budget but the global one,
- * which the server spent when the request arrived.
+ * the one the cache middleware stores under (`restAnswerKey`); and a read spends
+ * no budget but the global one, which the door spent when the request arrived.
  * The answer was validated when it was stored. Anything else, a miss included,
- * takes the normal way.
+ * goes on to the route's handler.
  */
-export async function findCachedAnswer(services: AppServices, req: IncomingMessage, route: RestRoute, url: URL): Promise<CachedAnswer> {
-  const policy = route.meta.cache;
-  if (!services.cache.enabled || route.meta.access !== 'public' || !policy || policy === 'no-store') return { found: false };
-  if (policy.scope !== 'public' && req.headers.authorization !== undefined) return { found: false };
-  if (!(await services.cache.refresh(policy.dependsOn))) return { found: false };
-  const data = services.cache.get(answerKey(route.procedurePath, policy, null, rawInputOf(route, url)));
-  if (data === undefined) return { found: false };
-  return { found: true, ...serialize(data) };
+export function answerFromCache(services: AppServices) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
+    const route = request.routeOptions.config.restRoute!;
+    const policy = route.meta.cache as CachePolicy;
+    if (!services.cache.enabled) return;
+    if (policy.scope !== 'public' && request.headers.authorization !== undefined) return;
+    if (!(await services.cache.refresh(policy.dependsOn))) return;
+    const data = services.cache.get(restAnswerKey(route, request.door.url, null));
+    if (data === undefined) return;
+    const { body, etag } = serialize(data);
+    return sendSuccess(request, reply, 200, body, {}, etag);
+  };
 }
 
-/** The input as trpc-to-openapi builds it for a GET: query values (one, or all of a repeated key), then path parameters. */
-function rawInputOf(route: RestRoute, url: URL): Record<string, unknown> {
+/**
+ * The cache key of a REST read by `caller`: core's `answerKey`, as the cache
+ * middleware computes it behind trpc-to-openapi, over the input as
+ * trpc-to-openapi builds it for a GET (query values, one or all of a repeated
+ * key, then path parameters). cache-keys.http.test.ts checks, over every
+ * cached route, that both make the same key.
+ */
+export function restAnswerKey(route: RestRoute, url: URL, caller: Principal | null): string {
   const input: Record<string, unknown> = {};
   for (const key of new Set(url.searchParams.keys())) {
     const values = url.searchParams.getAll(key);
     input[key] = values.length === 1 ? values[0] : values;
   }
-  return { ...input, ...route.parametersOf(url.pathname) };
+  return answerKey(route.procedurePath, route.meta.cache as CachePolicy, caller, { ...input, ...route.parametersOf(url.pathname) });
 }

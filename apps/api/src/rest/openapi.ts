@@ -1,18 +1,29 @@
 import type { AnyRouter } from '@trpc/server';
 import { generateOpenApiDocument, type OpenAPIObject } from 'trpc-to-openapi';
-import { PROBLEMS, type ProblemCode } from '@mechanic-shop/core';
+import { PROBLEMS, type ProblemCode, type ProcedureMeta } from '@mechanic-shop/core';
 import { problemType } from '../http/problem.ts';
 import { restRoutesOf, type RestRoute } from './routes.ts';
 
 export const SECURITY_SCHEME = 'bearerAuth';
 
-const TAGS = [
-  { name: 'customers', description: 'Customer accounts and logins.' },
-  { name: 'mechanics', description: "The shop's staff: accounts, logins and the busiest mechanics." },
-  { name: 'service-tickets', description: 'Repair jobs on a customer vehicle, with their mechanics and parts.' },
-  { name: 'inventory', description: 'Parts in stock (mechanics only).' },
-  { name: 'assignments', description: 'Which mechanic works on which ticket.' },
-];
+/**
+ * What each tag is about. The document's tag list itself comes from the routes
+ * (`tagsOf`); `apps/api/test/openapi.test.ts` names a tag missing here, or one
+ * no route uses any more.
+ */
+export const TAG_DESCRIPTIONS: Record<string, string> = {
+  customers: 'Customer accounts and logins.',
+  mechanics: "The shop's staff: accounts, logins and the busiest mechanics.",
+  'service-tickets': 'Repair jobs on a customer vehicle, with their mechanics and parts.',
+  inventory: 'Parts in stock (mechanics only).',
+  assignments: 'Which mechanic works on which ticket.',
+};
+
+/** The tags the routes use, in the router's order, with their descriptions. */
+export function tagsOf(routes: RestRoute[]): Array<{ name: string; description?: string }> {
+  const names = new Set(routes.flatMap((route) => route.meta.openapi?.tags ?? []));
+  return [...names].map((name) => ({ name, description: TAG_DESCRIPTIONS[name] }));
+}
 
 type Operation = {
   security?: Array<Record<string, string[]>>;
@@ -40,12 +51,13 @@ export function buildOpenApiDocument(router: AnyRouter, options: { version: stri
     baseUrl: options.serverUrl ?? '/',
     securitySchemes: { [SECURITY_SCHEME]: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
   });
-  document.tags = TAGS;
+  const routes = restRoutesOf(router);
+  document.tags = tagsOf(routes);
   document.components ??= {};
   document.components.schemas = { ...document.components.schemas, ...PROBLEM_SCHEMAS };
   document.components.headers = { ...document.components.headers, ...HEADERS };
 
-  for (const route of restRoutesOf(router)) {
+  for (const route of routes) {
     const operation = document.paths?.[route.path]?.[route.method.toLowerCase() as 'get'] as Operation | undefined;
     if (operation) completeOperation(operation, route);
   }
@@ -59,12 +71,7 @@ function completeOperation(operation: Operation, route: RestRoute): void {
   const bearer = { [SECURITY_SCHEME]: [] };
   operation.security = access !== 'public' ? [bearer] : meta.tokenEffect ? [{}, bearer] : [];
 
-  const rules = [
-    ACCESS_TEXT[access],
-    meta.ownership && `Only: ${meta.ownership}.`,
-    meta.tokenEffect && `Token: ${meta.tokenEffect}`,
-  ].filter(Boolean);
-  operation.description = [operation.description, `**Access:** ${rules.join(' ')}`].filter(Boolean).join('\n\n');
+  operation.description = [operation.description, `**Access:** ${accessRule(meta)}`].filter(Boolean).join('\n\n');
 
   const success = operation.responses['200'] as { description: string; content?: unknown; headers?: unknown };
   delete operation.responses['200'];
@@ -106,6 +113,17 @@ function addBodyExamples(operation: Operation, route: RestRoute): void {
   schema.examples = route.inputExamples.map((example) =>
     Object.fromEntries(Object.entries(example as Record<string, unknown>).filter(([key]) => !pathParameters.includes(key))),
   );
+}
+
+/** Who may call a route, in words: said in the docs and in the README's route table (`pnpm docs:routes`). */
+export function accessRule(meta: ProcedureMeta): string {
+  return [
+    ACCESS_TEXT[meta.access ?? 'public'],
+    meta.ownership && `Only: ${meta.ownership}.`,
+    meta.tokenEffect && `Token: ${meta.tokenEffect}`,
+  ]
+    .filter(Boolean)
+    .join(' ');
 }
 
 const ACCESS_TEXT = {

@@ -1,10 +1,13 @@
 import { z } from 'zod';
+import type { Resource } from '../cache/response-cache.ts';
 import { route } from '../trpc/meta.ts';
 import { mechanicProcedure, router } from '../trpc/procedures.ts';
 import { Assignment, AssignmentKey, AssignmentPage, AssignmentQuery, NewAssignment } from './assignment.schemas.ts';
 import * as assignments from './assignment.service.ts';
 
 const tags: ['assignments'] = ['assignments'];
+/** An assignment also moves its ticket's `updated_at`. */
+const invalidates: Resource[] = ['assignments', 'serviceTickets'];
 
 export const assignmentRouter = router({
   create: mechanicProcedure
@@ -13,7 +16,7 @@ export const assignmentRouter = router({
         method: 'POST',
         path: '/assignments',
         rateLimit: 'write',
-        invalidates: ['assignments'],
+        invalidates,
         tags,
         summary: 'Assign a mechanic to a service ticket',
         successStatus: 201,
@@ -45,7 +48,7 @@ export const assignmentRouter = router({
         method: 'DELETE',
         path: '/assignments',
         rateLimit: 'write',
-        invalidates: ['assignments'],
+        invalidates,
         tags,
         summary: 'Remove a mechanic from a service ticket',
         successStatus: 204,

@@ -5,6 +5,8 @@ export const Assignment = z
   .object({ service_ticket_id: Id, mechanic_id: Id, assigned_at: z.iso.datetime() })
   .meta({ id: 'Assignment', example: { service_ticket_id: 7, mechanic_id: 1, assigned_at: '2026-11-30T09:12:00.000Z' } });
 
+export type Assignment = z.output<typeof Assignment>;
+
 export const AssignmentPage = paginated(Assignment, 'AssignmentPage');
 
 export const NewAssignment = z

@@ -1,27 +1,22 @@
+import type { Prisma } from '../db/client.ts';
 import { countRows, lockServiceTicket } from '../db/dialect.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { inTransaction } from '../db/transactions.ts';
 import { AppError } from '../errors.ts';
 import { pageWindow, toPage, type Page } from '../shared/schemas.ts';
-import type { AppServices } from '../trpc/context.ts';
-import type { AssignmentKey, AssignmentQuery, NewAssignment } from './assignment.schemas.ts';
+import type { AppServices } from '../app-services.ts';
+import type { Assignment, AssignmentKey, AssignmentQuery, NewAssignment } from './assignment.schemas.ts';
 
 type Deps = Pick<AppServices, 'db' | 'provider'>;
 
-export interface AssignmentView {
-  service_ticket_id: number;
-  mechanic_id: number;
-  assigned_at: string;
-}
+const assignmentFields = { serviceTicketId: true, mechanicId: true, assignedAt: true } satisfies Prisma.ServiceAssignmentSelect;
 
-const fields = { serviceTicketId: true, mechanicId: true, assignedAt: true } as const;
-
-function toView(row: { serviceTicketId: number; mechanicId: number; assignedAt: Date }): AssignmentView {
+function toView(row: Prisma.ServiceAssignmentGetPayload<{ select: typeof assignmentFields }>): Assignment {
   return { service_ticket_id: row.serviceTicketId, mechanic_id: row.mechanicId, assigned_at: row.assignedAt.toISOString() };
 }
 
 /** Assigns a mechanic to a ticket; the pair is unique (409 when it exists). */
-export async function assignMechanic({ db, provider }: Deps, { service_ticket_id, mechanic_id }: NewAssignment): Promise<AssignmentView> {
+export async function assignMechanic({ db, provider }: Deps, { service_ticket_id, mechanic_id }: NewAssignment): Promise<Assignment> {
   try {
     return await inTransaction(db, async (tx) => {
       if (!(await lockServiceTicket(tx, provider, service_ticket_id))) {
@@ -33,7 +28,7 @@ export async function assignMechanic({ db, provider }: Deps, { service_ticket_id
         throw alreadyAssigned(mechanic_id, service_ticket_id);
       const row = await tx.serviceAssignment.create({
         data: { serviceTicketId: service_ticket_id, mechanicId: mechanic_id },
-        select: fields,
+        select: assignmentFields,
       });
       await tx.serviceTicket.update({ where: { id: service_ticket_id }, data: { updatedAt: new Date() }, select: { id: true } });
       return toView(row);
@@ -52,7 +47,7 @@ function alreadyAssigned(mechanicId: number, ticketId: number): AppError {
 export async function listAssignments(
   { db }: Deps,
   { service_ticket_id, mechanic_id, ...page }: AssignmentQuery,
-): Promise<Page<AssignmentView>> {
+): Promise<Page<Assignment>> {
   const where = {
     ...(service_ticket_id ? { serviceTicketId: service_ticket_id } : {}),
     ...(mechanic_id ? { mechanicId: mechanic_id } : {}),
@@ -60,7 +55,7 @@ export async function listAssignments(
   const [rows, total] = await Promise.all([
     db.serviceAssignment.findMany({
       where,
-      select: fields,
+      select: assignmentFields,
       orderBy: [{ serviceTicketId: 'asc' }, { mechanicId: 'asc' }],
       ...pageWindow(page),
     }),

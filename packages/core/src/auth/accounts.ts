@@ -1,13 +1,14 @@
+import type { Database, Prisma } from '../db/client.ts';
 import { AppError } from '../errors.ts';
-import type { AppServices } from '../trpc/context.ts';
-import type { IssuedToken, Role } from './tokens.ts';
+import type { PasswordHasher } from './passwords.ts';
+import type { IssuedToken, Role, TokenService } from './tokens.ts';
 
 /**
  * The login-relevant columns of an account of either role that may log in, by
  * email or id. An erased customer (see deleteCustomer) is nobody's account any more.
  */
-async function findAccount(db: AppServices['db'], role: Role, where: { email: string } | { id: number }) {
-  const select = { id: true, passwordHash: true, tokenVersion: true } as const;
+async function findAccount(db: Database, role: Role, where: { email: string } | { id: number }) {
+  const select = { id: true, passwordHash: true, tokenVersion: true } satisfies Prisma.CustomerSelect & Prisma.MechanicSelect;
   return role === 'customer'
     ? db.customer.findUnique({ where: { ...where, erasedAt: null }, select })
     : db.mechanic.findUnique({ where, select });
@@ -17,7 +18,7 @@ async function findAccount(db: AppServices['db'], role: Role, where: { email: st
  * The token version of the account behind a token, or `null` when the account is
  * gone: a token works only while its account exists and its version is current.
  */
-export async function currentTokenVersion(db: AppServices['db'], role: Role, id: number): Promise<number | null> {
+export async function currentTokenVersion(db: Database, role: Role, id: number): Promise<number | null> {
   return (await findAccount(db, role, { id }))?.tokenVersion ?? null;
 }
 
@@ -37,10 +38,11 @@ export function tokenVersionChange(
 /**
  * Logs in as a customer or a mechanic. An unknown email and a wrong password get
  * the same answer, after the same bcrypt work, so neither the message nor the
- * timing tells which emails are registered.
+ * timing tells which emails are registered. It takes the services by their own
+ * types, not `AppServices`: that one names the authenticator, which imports this module.
  */
 export async function logIn(
-  { db, passwords, tokens }: Pick<AppServices, 'db' | 'passwords' | 'tokens'>,
+  { db, passwords, tokens }: { db: Database; passwords: PasswordHasher; tokens: TokenService },
   role: Role,
   credentials: { email: string; password: string },
 ): Promise<IssuedToken> {

@@ -31,10 +31,10 @@ describe('ResponseCache', () => {
 
   it('does not store an answer computed while a write changed what it shows', async () => {
     const cache = new ResponseCache(DEFAULT_CACHE_SETTINGS);
-    const before = cache.versions(['tickets']);
-    await cache.invalidate(['tickets']); // a write lands while the read is running
-    cache.set('tickets.byId', { status: 'PENDING' }, ['tickets'], before);
-    expect(cache.get('tickets.byId')).toBeUndefined();
+    const before = cache.versions(['serviceTickets']);
+    await cache.invalidate(['serviceTickets']); // a write lands while the read is running
+    cache.set('serviceTickets.byId', { status: 'PENDING' }, ['serviceTickets'], before);
+    expect(cache.get('serviceTickets.byId')).toBeUndefined();
   });
 
   it("makes another instance's answers stale from its next refresh, once the write was counted", async () => {

@@ -1,8 +1,12 @@
 import { LRUCache } from 'lru-cache';
 import type { SharedVersions } from './shared-versions.ts';
 
-/** What cached answers depend on, and what writes invalidate: the resources of the API. */
-export const RESOURCES = ['customers', 'mechanics', 'tickets', 'assignments', 'inventory'] as const;
+/**
+ * What cached answers depend on, and what writes invalidate: the resources of
+ * the API, named by their router keys (router.test.ts checks both lists agree).
+ * Routes name them through this type, so an unknown resource does not compile.
+ */
+export const RESOURCES = ['customers', 'mechanics', 'serviceTickets', 'assignments', 'inventory'] as const;
 export type Resource = (typeof RESOURCES)[number];
 
 export interface CacheSettings {

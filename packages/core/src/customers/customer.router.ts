@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { logIn } from '../auth/accounts.ts';
 import { ById, CustomerCredentials, PaginationInput, Token } from '../shared/schemas.ts';
-import { ServiceTicketPage, TICKET_VIEW_SOURCES } from '../service-tickets/ticket.schemas.ts';
-import { listCustomerTickets } from '../service-tickets/ticket.service.ts';
+import { ServiceTicketPage, SERVICE_TICKET_VIEW_SOURCES } from '../service-tickets/service-ticket.schemas.ts';
+import { listCustomerTickets } from '../service-tickets/service-ticket.service.ts';
 import { route } from '../trpc/meta.ts';
 import { authenticatedProcedure, customerProcedure, mechanicProcedure, publicProcedure, router } from '../trpc/procedures.ts';
 import { Customer, CustomerChanges, CustomerPage, NewCustomer } from './customer.schemas.ts';
@@ -66,7 +66,7 @@ export const customerRouter = router({
         method: 'GET',
         path: '/customers/my-tickets',
         rateLimit: 'read',
-        cache: { scope: 'caller', dependsOn: TICKET_VIEW_SOURCES },
+        cache: { scope: 'caller', dependsOn: SERVICE_TICKET_VIEW_SOURCES },
         tags,
         summary: 'Your service tickets, with their mechanics and parts',
       }),
@@ -118,7 +118,7 @@ export const customerRouter = router({
         method: 'DELETE',
         path: '/customers/{id}',
         rateLimit: 'write',
-        invalidates: ['customers', 'tickets', 'assignments', 'inventory'],
+        invalidates: ['customers', 'serviceTickets', 'assignments', 'inventory'],
         tags,
         summary: 'Delete your account',
         description:

@@ -14,6 +14,8 @@ export const Customer = z
     example: { id: 1, name: 'Ada Lovelace', email: 'ada@example.com', phone: '+44 20 7946 0000', address: '12 Analytical Row, London' },
   });
 
+export type Customer = z.output<typeof Customer>;
+
 export const CustomerPage = paginated(Customer, 'CustomerPage');
 
 export const NewCustomer = z.strictObject({ ...accountProfile, password: Password }).meta({

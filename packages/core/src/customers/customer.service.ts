@@ -1,25 +1,24 @@
 import { tokenVersionChange } from '../auth/accounts.ts';
 import type { Principal } from '../auth/tokens.ts';
+import type { Prisma } from '../db/client.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { lockCustomerTickets } from '../db/dialect.ts';
 import { inTransaction } from '../db/transactions.ts';
 import { AppError } from '../errors.ts';
 import { pageWindow, toPage, type Page, type PaginationInput } from '../shared/schemas.ts';
-import type { AppServices } from '../trpc/context.ts';
-import type { TicketStatus } from '../service-tickets/ticket.schemas.ts';
-import type { CustomerChanges, NewCustomer } from './customer.schemas.ts';
+import type { AppServices } from '../app-services.ts';
+import type { TicketStatus } from '../service-tickets/service-ticket.schemas.ts';
+import type { Customer, CustomerChanges, NewCustomer } from './customer.schemas.ts';
 
 /** The columns a customer shows; the password hash is never selected. */
-const customerFields = { id: true, name: true, email: true, phone: true, address: true } as const;
-
-export type CustomerView = { id: number; name: string; email: string; phone: string; address: string };
+const customerFields = { id: true, name: true, email: true, phone: true, address: true } satisfies Prisma.CustomerSelect;
 
 type Deps = Pick<AppServices, 'db' | 'provider' | 'passwords' | 'tokens'>;
 
 /** The accounts a customer can use: erased ones stay only as the anonymous owners of shop records. */
 const usable = { erasedAt: null } as const;
 
-export async function registerCustomer({ db, passwords }: Pick<Deps, 'db' | 'passwords'>, input: NewCustomer): Promise<CustomerView> {
+export async function registerCustomer({ db, passwords }: Pick<Deps, 'db' | 'passwords'>, input: NewCustomer): Promise<Customer> {
   const { password, ...profile } = input;
   try {
     return await db.customer.create({
@@ -32,7 +31,7 @@ export async function registerCustomer({ db, passwords }: Pick<Deps, 'db' | 'pas
   }
 }
 
-export async function listCustomers({ db }: Pick<Deps, 'db'>, page: PaginationInput): Promise<Page<CustomerView>> {
+export async function listCustomers({ db }: Pick<Deps, 'db'>, page: PaginationInput): Promise<Page<Customer>> {
   const [items, total] = await Promise.all([
     db.customer.findMany({ where: usable, select: customerFields, orderBy: { id: 'asc' }, ...pageWindow(page) }),
     db.customer.count({ where: usable }),
@@ -47,7 +46,7 @@ export function assertMayReadCustomer(caller: Principal, customerId: number): vo
   }
 }
 
-export async function getCustomer({ db }: Pick<Deps, 'db'>, id: number): Promise<CustomerView> {
+export async function getCustomer({ db }: Pick<Deps, 'db'>, id: number): Promise<Customer> {
   const customer = await db.customer.findUnique({ where: { id, ...usable }, select: customerFields });
   if (!customer) throw new AppError('not_found', `No customer with id ${id}`);
   return customer;
@@ -61,7 +60,7 @@ export async function updateCustomer(
   { db, passwords }: Pick<Deps, 'db' | 'passwords'>,
   caller: Principal,
   { id, password, ...changes }: CustomerChanges,
-): Promise<CustomerView> {
+): Promise<Customer> {
   assertSelf(caller, id, 'change');
   const passwordHash = password === undefined ? undefined : await passwords.hash(password);
   try {

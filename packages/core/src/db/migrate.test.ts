@@ -70,6 +70,24 @@ async function migrationRecords(database: ScratchDatabase): Promise<MigrationRec
   }));
 }
 
+/** A new database migrated up to date, then a run with LATER, whose second statement fails: what that run rejected with. */
+async function afterAFailingMigration() {
+  const database = await newDatabase(provider);
+  const root = await copyOfMigrations();
+  await migrateDatabase({ url: database.url }, { root });
+  const file = await writeMigration(root, provider, LATER, CREATE_WORKSHOP_BAYS + FAILING_STATEMENT);
+  const failure = await rejectionOf(migrateDatabase({ url: database.url }, { root }));
+  return { database, root, file, failure };
+}
+
+/** LATER's records: the failed attempt, rolled back, then the run that finished it (its file's `checksum`). */
+async function expectFailedThenFinished(database: ScratchDatabase, checksum: unknown): Promise<void> {
+  expect((await migrationRecords(database)).filter((record) => record.name === LATER)).toEqual([
+    { name: LATER, checksum: expect.any(String), finished: false, rolledBack: true },
+    { name: LATER, checksum, finished: true, rolledBack: false },
+  ]);
+}
+
 async function sha256Of(file: string): Promise<string> {
   return createHash('sha256')
     .update(await readFile(file))
@@ -144,12 +162,7 @@ describe(`migrateDatabase on ${provider}`, () => {
 
   if (provider === 'mysql') {
     it('stops at a migration that failed part-way until it is resolved, then applies the fixed file', async () => {
-      const database = await newDatabase(provider);
-      const root = await copyOfMigrations();
-      await migrateDatabase({ url: database.url }, { root });
-      const file = await writeMigration(root, provider, LATER, CREATE_WORKSHOP_BAYS + FAILING_STATEMENT);
-
-      const failure = await rejectionOf(migrateDatabase({ url: database.url }, { root }));
+      const { database, root, file, failure } = await afterAFailingMigration();
       expect(failure).toBeInstanceOf(MigrationError);
       expect(failure.message).toMatch(new RegExp(`^Migration ${LATER} failed part-way: .*no_such_table`));
       // MySQL commits DDL statement by statement: the first one stays.
@@ -165,35 +178,19 @@ describe(`migrateDatabase on ${provider}`, () => {
       await resolveMigration({ url: database.url }, LATER, 'rolled-back', { root });
 
       expect(await migrateDatabase({ url: database.url }, { root })).toEqual({ provider, applied: [LATER], edited: [] });
-      expect((await migrationRecords(database)).filter((record) => record.name === LATER)).toEqual([
-        { name: LATER, checksum: expect.any(String), finished: false, rolledBack: true },
-        { name: LATER, checksum: await sha256Of(file), finished: true, rolledBack: false },
-      ]);
+      await expectFailedThenFinished(database, await sha256Of(file));
     });
 
     it('goes on past a failed migration completed by hand and resolved as applied', async () => {
-      const database = await newDatabase(provider);
-      const root = await copyOfMigrations();
-      await migrateDatabase({ url: database.url }, { root });
-      await writeMigration(root, provider, LATER, CREATE_WORKSHOP_BAYS + FAILING_STATEMENT);
-      await rejectionOf(migrateDatabase({ url: database.url }, { root }));
-
+      const { database, root } = await afterAFailingMigration();
       await resolveMigration({ url: database.url }, LATER, 'applied', { root });
 
       expect(await migrateDatabase({ url: database.url }, { root })).toEqual({ provider, applied: [], edited: [] });
-      expect((await migrationRecords(database)).filter((record) => record.name === LATER)).toEqual([
-        { name: LATER, checksum: expect.any(String), finished: false, rolledBack: true },
-        { name: LATER, checksum: expect.any(String), finished: true, rolledBack: false },
-      ]);
+      await expectFailedThenFinished(database, expect.any(String));
     });
   } else {
     it('rolls a failing migration back completely, and applies it on the next run once fixed', async () => {
-      const database = await newDatabase(provider);
-      const root = await copyOfMigrations();
-      await migrateDatabase({ url: database.url }, { root });
-      const file = await writeMigration(root, provider, LATER, CREATE_WORKSHOP_BAYS + FAILING_STATEMENT);
-
-      const failure = await rejectionOf(migrateDatabase({ url: database.url }, { root }));
+      const { database, root, file, failure } = await afterAFailingMigration();
       expect(failure).toBeInstanceOf(MigrationError);
       expect(failure.message).toMatch(
         new RegExp(`^Migration ${LATER} failed and was rolled back; the database is unchanged: .*no_such_table`),
@@ -203,10 +200,7 @@ describe(`migrateDatabase on ${provider}`, () => {
       await writeFile(file, CREATE_WORKSHOP_BAYS);
       expect(await migrateDatabase({ url: database.url }, { root })).toEqual({ provider, applied: [LATER], edited: [] });
       expect(await tableNames(database)).toContain('workshop_bays');
-      expect((await migrationRecords(database)).filter((record) => record.name === LATER)).toEqual([
-        { name: LATER, checksum: expect.any(String), finished: false, rolledBack: true },
-        { name: LATER, checksum: await sha256Of(file), finished: true, rolledBack: false },
-      ]);
+      await expectFailedThenFinished(database, await sha256Of(file));
     });
   }
 

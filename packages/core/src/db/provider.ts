@@ -21,3 +21,13 @@ export function providerOf(databaseUrl: string): Provider {
   }
   return provider;
 }
+
+/**
+ * The file path a `file:` URL names, as better-sqlite3 wants it: `file:` alone
+ * is an in-memory database, and a query string (`?connection_limit=1`) is not
+ * part of the path.
+ */
+export function sqlitePath(databaseUrl: string): string {
+  const path = databaseUrl.replace(/^file:(\/\/)?/, '').replace(/\?.*$/, '');
+  return path === '' ? ':memory:' : path;
+}

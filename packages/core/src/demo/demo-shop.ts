@@ -3,9 +3,9 @@ import { assignMechanic } from '../assignments/assignment.service.ts';
 import { registerCustomer } from '../customers/customer.service.ts';
 import { addInventoryItem } from '../inventory/inventory.service.ts';
 import { registerMechanic } from '../mechanics/mechanic.service.ts';
-import { addPartLine, editTicket, openTicket } from '../service-tickets/ticket.service.ts';
-import type { TicketStatus } from '../service-tickets/ticket.schemas.ts';
-import type { AppServices } from '../trpc/context.ts';
+import { addPartLine, editTicket, openTicket } from '../service-tickets/service-ticket.service.ts';
+import type { TicketStatus } from '../service-tickets/service-ticket.schemas.ts';
+import type { AppServices } from '../app-services.ts';
 
 /** The accounts the README's quick start logs in with. Demo data only: never seed a production shop. */
 export const DEMO_MECHANIC = { email: 'demo.mechanic@shop.example', password: 'demo mechanic password' };

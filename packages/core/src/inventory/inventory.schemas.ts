@@ -16,6 +16,8 @@ export const InventoryItem = z
     example: { id: 1, part_name: 'Brake pad set', description: 'Front, ceramic', price: '49.90', quantity: 12 },
   });
 
+export type InventoryItem = z.output<typeof InventoryItem>;
+
 export const InventoryPage = paginated(InventoryItem, 'InventoryPage');
 
 const PartName = DatabaseText(1, MAX_LENGTH.partName);

@@ -1,24 +1,17 @@
+import type { Prisma } from '../db/client.ts';
 import { containsLiterally, countRows } from '../db/dialect.ts';
 import { isForeignKeyViolation, isRecordNotFound } from '../db/errors.ts';
 import { AppError } from '../errors.ts';
 import { formatCents } from '../shared/money.ts';
 import { pageWindow, toPage, type Page, type PaginationInput } from '../shared/schemas.ts';
-import type { AppServices } from '../trpc/context.ts';
-import type { InventoryChanges, InventoryQuery, NewInventoryItem } from './inventory.schemas.ts';
+import type { AppServices } from '../app-services.ts';
+import type { InventoryChanges, InventoryItem, InventoryQuery, NewInventoryItem } from './inventory.schemas.ts';
 
 type Deps = Pick<AppServices, 'db' | 'provider'>;
 
-const itemFields = { id: true, partName: true, description: true, priceCents: true, quantity: true } as const;
+const itemFields = { id: true, partName: true, description: true, priceCents: true, quantity: true } satisfies Prisma.InventoryItemSelect;
 
-export interface InventoryView {
-  id: number;
-  part_name: string;
-  description: string;
-  price: string;
-  quantity: number;
-}
-
-function toView(row: { id: number; partName: string; description: string; priceCents: number; quantity: number }): InventoryView {
+function toView(row: Prisma.InventoryItemGetPayload<{ select: typeof itemFields }>): InventoryItem {
   return { id: row.id, part_name: row.partName, description: row.description, price: formatCents(row.priceCents), quantity: row.quantity };
 }
 
@@ -26,7 +19,7 @@ function notFound(id: number): AppError {
   return new AppError('not_found', `No inventory item with id ${id}`);
 }
 
-export async function addInventoryItem({ db }: Deps, input: NewInventoryItem): Promise<InventoryView> {
+export async function addInventoryItem({ db }: Deps, input: NewInventoryItem): Promise<InventoryItem> {
   const row = await db.inventoryItem.create({
     data: { partName: input.part_name, description: input.description, priceCents: input.price, quantity: input.quantity },
     select: itemFields,
@@ -34,7 +27,7 @@ export async function addInventoryItem({ db }: Deps, input: NewInventoryItem): P
   return toView(row);
 }
 
-export async function listInventory({ db, provider }: Deps, { q, ...page }: InventoryQuery): Promise<Page<InventoryView>> {
+export async function listInventory({ db, provider }: Deps, { q, ...page }: InventoryQuery): Promise<Page<InventoryItem>> {
   if (q) return searchInventory({ db, provider }, q, page);
   const [rows, total] = await Promise.all([
     db.inventoryItem.findMany({ select: itemFields, orderBy: { id: 'asc' }, ...pageWindow(page) }),
@@ -47,7 +40,7 @@ export async function listInventory({ db, provider }: Deps, { q, ...page }: Inve
  * Parts whose name contains the text literally (any case). In SQL rather than
  * Prisma's `contains`, which would read `%` and `_` in the text as wildcards.
  */
-async function searchInventory({ db, provider }: Deps, text: string, page: PaginationInput): Promise<Page<InventoryView>> {
+async function searchInventory({ db, provider }: Deps, text: string, page: PaginationInput): Promise<Page<InventoryItem>> {
   const matches = containsLiterally(provider, 'part_name', text);
   const { skip, take } = pageWindow(page);
   type Row = Record<'id' | 'price_cents' | 'quantity', number | bigint> & { part_name: string; description: string };
@@ -70,13 +63,13 @@ async function searchInventory({ db, provider }: Deps, text: string, page: Pagin
   return toPage(items, Number(count?.total ?? 0), page);
 }
 
-export async function getInventoryItem({ db }: Deps, id: number): Promise<InventoryView> {
+export async function getInventoryItem({ db }: Deps, id: number): Promise<InventoryItem> {
   const row = await db.inventoryItem.findUnique({ where: { id }, select: itemFields });
   if (!row) throw notFound(id);
   return toView(row);
 }
 
-export async function updateInventoryItem({ db }: Deps, { id, part_name, price, ...rest }: InventoryChanges): Promise<InventoryView> {
+export async function updateInventoryItem({ db }: Deps, { id, part_name, price, ...rest }: InventoryChanges): Promise<InventoryItem> {
   try {
     const row = await db.inventoryItem.update({
       where: { id },

@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newMechanic, PASSWORD, signUpCustomer, signUpMechanic } from '../testing/fixtures.ts';
-import { createTestApp, rejectionOf, type TestApp } from '../testing/index.ts';
+import { createTestApp, reasonOf, type TestApp } from '../testing/index.ts';
 import type { AppError } from '../errors.ts';
 import { NewMechanic } from './mechanic.schemas.ts';
 import { openShop } from './mechanic.service.ts';
-
-const reasonOf = async (call: Promise<unknown>) => (await rejectionOf(call)).reason;
 
 describe('the first mechanic', () => {
   it('registers without a token while the shop has no mechanic, and only then', async () => {
@@ -55,10 +53,7 @@ describe('mechanics', () => {
     expect(await reasonOf(app.as(owner.token).mechanics.register(newMechanic({ salary: -1 })))).toBe('validation_failed');
   });
 
-  it('log in with the mechanic role; a mechanic token does not pass customer routes and vice versa', async () => {
-    const { customer, token: customerToken } = await signUpCustomer(app);
-    expect(await reasonOf(app.as(owner.token).customers.update({ id: customer.id, name: 'x' }))).toBe('forbidden');
-    expect(await reasonOf(app.as(customerToken).mechanics.update({ id: owner.mechanic.id, name: 'x' }))).toBe('forbidden');
+  it('log in with the mechanic role only: a wrong password, or the customer login, is refused', async () => {
     expect(await reasonOf(app.as().mechanics.logIn({ email: owner.mechanic.email!, password: 'not it' }))).toBe('invalid_credentials');
     expect(await reasonOf(app.as().customers.logIn({ email: owner.mechanic.email!, password: PASSWORD }))).toBe('invalid_credentials');
   });
@@ -86,10 +81,8 @@ describe('mechanics', () => {
     }
   });
 
-  it('a mechanic changes and deletes only their own account', async () => {
+  it('a mechanic changes and deletes their own account, whose token then stops working', async () => {
     const other = await signUpMechanic(app);
-    expect(await reasonOf(app.as(owner.token).mechanics.update({ id: other.mechanic.id, salary: 1 }))).toBe('forbidden');
-    expect(await reasonOf(app.as(owner.token).mechanics.delete({ id: other.mechanic.id }))).toBe('forbidden');
     expect(await app.as(other.token).mechanics.update({ id: other.mechanic.id, salary: '60000' })).toMatchObject({ salary: '60000.00' });
     await app.as(other.token).mechanics.delete({ id: other.mechanic.id });
     expect(await reasonOf(app.as(owner.token).mechanics.byId({ id: other.mechanic.id }))).toBe('not_found');

@@ -18,6 +18,8 @@ export const Mechanic = z
     example: { id: 1, name: 'Grace Hopper', email: 'grace@shop.example', phone: '+1 555 0100', address: '1 Cobol Way', salary: '58000.00' },
   });
 
+export type Mechanic = z.output<typeof Mechanic>;
+
 export const MechanicPage = paginated(Mechanic, 'MechanicPage');
 
 export const TopMechanicsQuery = z.strictObject({
@@ -35,6 +37,7 @@ export const TopMechanics = z
     ),
   })
   .meta({ id: 'TopMechanics', example: { items: [{ id: 1, name: 'Grace Hopper', ticket_count: 42 }] } });
+export type TopMechanics = z.output<typeof TopMechanics>;
 
 export const NewMechanic = z.strictObject({ ...accountProfile, salary: MoneyInput, password: Password }).meta({
   id: 'NewMechanic',

@@ -1,35 +1,26 @@
 import { tokenVersionChange } from '../auth/accounts.ts';
 import type { Principal } from '../auth/tokens.ts';
-import type { Transaction } from '../db/client.ts';
+import type { Prisma, Transaction } from '../db/client.ts';
 import { inTransaction } from '../db/transactions.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { countRows } from '../db/dialect.ts';
 import { AppError } from '../errors.ts';
 import { formatCents } from '../shared/money.ts';
 import { pageWindow, toPage, type Page, type PaginationInput } from '../shared/schemas.ts';
-import type { AppServices } from '../trpc/context.ts';
-import type { MechanicChanges, NewMechanic } from './mechanic.schemas.ts';
+import type { AppServices } from '../app-services.ts';
+import type { Mechanic, MechanicChanges, NewMechanic, TopMechanics } from './mechanic.schemas.ts';
 
 type Deps = Pick<AppServices, 'db' | 'passwords' | 'tokens'>;
 
-export interface MechanicView {
-  id: number;
-  name: string;
-  email?: string;
-  phone?: string;
-  address?: string;
-  salary?: string;
-}
-
-const staffFields = { id: true, name: true, email: true, phone: true, address: true, salaryCents: true } as const;
-const publicFields = { id: true, name: true } as const;
+const staffFields = { id: true, name: true, email: true, phone: true, address: true, salaryCents: true } satisfies Prisma.MechanicSelect;
+const publicFields = { id: true, name: true } satisfies Prisma.MechanicSelect;
 
 /**
  * A mechanic as `viewer` may see it: mechanics see their colleagues' contact
  * details, and only their own salary (there is no owner role yet to see the
  * others'); everyone else sees id and name.
  */
-function toView(viewer: Principal | null, { salaryCents, ...mechanic }: { id: number; name: string; salaryCents?: number }): MechanicView {
+function toView(viewer: Principal | null, { salaryCents, ...mechanic }: { id: number; name: string; salaryCents?: number }): Mechanic {
   const ownAccount = viewer?.role === 'mechanic' && viewer.id === mechanic.id;
   return ownAccount && salaryCents !== undefined ? { ...mechanic, salary: formatCents(salaryCents) } : mechanic;
 }
@@ -53,7 +44,7 @@ export async function registerMechanic(
   { db, passwords }: Pick<Deps, 'db' | 'passwords'>,
   registrar: Principal | null,
   input: NewMechanic,
-): Promise<MechanicView> {
+): Promise<Mechanic> {
   const data = await mechanicRow(passwords, input);
   try {
     const created =
@@ -76,11 +67,7 @@ export async function registerMechanic(
   }
 }
 
-export async function listMechanics(
-  { db }: Pick<Deps, 'db'>,
-  viewer: Principal | null,
-  page: PaginationInput,
-): Promise<Page<MechanicView>> {
+export async function listMechanics({ db }: Pick<Deps, 'db'>, viewer: Principal | null, page: PaginationInput): Promise<Page<Mechanic>> {
   const [rows, total] = await Promise.all([
     db.mechanic.findMany({ select: fieldsFor(viewer), orderBy: { id: 'asc' }, ...pageWindow(page) }),
     countRows(db, 'mechanics'),
@@ -93,7 +80,7 @@ export async function listMechanics(
 }
 
 /** Mechanics by the number of tickets they are assigned to, most first; ties by id. One query. */
-export async function topMechanics({ db }: Pick<Deps, 'db'>, limit: number) {
+export async function topMechanics({ db }: Pick<Deps, 'db'>, limit: number): Promise<TopMechanics> {
   const rows = await db.mechanic.findMany({
     select: { id: true, name: true, _count: { select: { assignments: true } } },
     orderBy: [{ assignments: { _count: 'desc' } }, { id: 'asc' }],
@@ -102,7 +89,7 @@ export async function topMechanics({ db }: Pick<Deps, 'db'>, limit: number) {
   return { items: rows.map(({ id, name, _count }) => ({ id, name, ticket_count: _count.assignments })) };
 }
 
-export async function getMechanic({ db }: Pick<Deps, 'db'>, viewer: Principal | null, id: number): Promise<MechanicView> {
+export async function getMechanic({ db }: Pick<Deps, 'db'>, viewer: Principal | null, id: number): Promise<Mechanic> {
   const mechanic = await db.mechanic.findUnique({ where: { id }, select: fieldsFor(viewer) });
   if (!mechanic) throw new AppError('not_found', `No mechanic with id ${id}`);
   return toView(viewer, mechanic);
@@ -116,7 +103,7 @@ export async function updateMechanic(
   { db, passwords }: Pick<Deps, 'db' | 'passwords'>,
   caller: Principal,
   { id, password, salary, ...changes }: MechanicChanges,
-): Promise<MechanicView> {
+): Promise<Mechanic> {
   assertSelf(caller, id, 'change');
   const passwordHash = password === undefined ? undefined : await passwords.hash(password);
   try {
@@ -172,7 +159,7 @@ export async function deleteMechanic({ db }: Pick<Deps, 'db'>, caller: Principal
  * to `null`, creating nothing, when the shop has a mechanic, including one
  * created by a concurrent call.
  */
-export async function openShop({ db, passwords }: Pick<Deps, 'db' | 'passwords'>, input: NewMechanic): Promise<MechanicView | null> {
+export async function openShop({ db, passwords }: Pick<Deps, 'db' | 'passwords'>, input: NewMechanic): Promise<Mechanic | null> {
   if ((await db.mechanic.count()) > 0) return null;
   const data = await mechanicRow(passwords, input);
   try {

@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaller } from '../caller.ts';
+import { listProcedures } from '../router.ts';
 import type { RunningServices } from '../services.ts';
-import { createTestApp } from '../testing/index.ts';
+import { createTestApp, statementLog, type StatementLog } from '../testing/index.ts';
 
 /**
- * No N+1 queries: the main reads send as many SQL statements for a page of
+ * No N+1 queries: every GET route sends as many SQL statements for a page of
  * tickets with three mechanics and four parts each as for a shop with one of
- * each. A read whose count grows with the data issues a query per row.
+ * each. A read whose count grows with the data issues a query per row. The
+ * routes come from the router: a new GET route fails here until it has a read below.
  */
 
 interface ShopSize {
@@ -23,8 +25,7 @@ const SMALL: ShopSize = { customers: 1, mechanics: 1, parts: 1, tickets: 1, mech
 const LARGE: ShopSize = { customers: 30, mechanics: 40, parts: 40, tickets: 60, mechanicsPerTicket: 3, partsPerTicket: 4 };
 
 interface Shop {
-  /** SQL statements sent since the last reset. */
-  statements: string[];
+  statements: StatementLog;
   /** A new caller for each read, so that each one authenticates as a request would. */
   asMechanic(): ReturnType<typeof createCaller>;
   asCustomer(): ReturnType<typeof createCaller>;
@@ -32,9 +33,9 @@ interface Shop {
 }
 
 async function openShop(size: ShopSize): Promise<Shop> {
-  const statements: string[] = [];
+  const statements = statementLog();
   // The response cache is off: this counts what a read costs the database.
-  const running = await createTestApp({ cache: 'off', database: { onStatement: (sql) => statements.push(sql) } });
+  const running = await createTestApp({ cache: 'off', database: { onStatement: statements.onStatement } });
   const { services } = running;
   await fill(services.db, size);
   const mechanicToken = (await services.tokens.issue({ role: 'mechanic', id: 1, tokenVersion: 0 })).token;
@@ -87,7 +88,6 @@ async function fill(db: RunningServices['services']['db'], size: ShopSize): Prom
 }
 
 interface Read {
-  name: string;
   /** Sends the read; resolves to the number of rows it returned. */
   send(shop: Shop): Promise<number>;
   /** The rows it should return for a shop of that size: proves the large case really is large. */
@@ -96,44 +96,74 @@ interface Read {
 
 const PAGE = { page: 1, per_page: 20 };
 const pageOf = (total: number) => Math.min(total, PAGE.per_page);
+const one = () => 1;
 
-const READS: Read[] = [
-  {
-    name: 'ticket by id',
+/** A read of every GET route, by procedure path. */
+const READS: Record<string, Read> = {
+  'customers.list': {
+    send: async (shop) => (await shop.asMechanic().customers.list(PAGE)).items.length,
+    rows: (size) => pageOf(size.customers),
+  },
+  'customers.myTickets': {
+    send: async (shop) => (await shop.asCustomer().customers.myTickets(PAGE)).items.length,
+    rows: (size) => pageOf(size.tickets),
+  },
+  'customers.byId': {
+    send: async (shop) => ((await shop.asMechanic().customers.byId({ id: 1 })) ? 1 : 0),
+    rows: one,
+  },
+  'mechanics.list': {
+    send: async (shop) => (await shop.asMechanic().mechanics.list(PAGE)).items.length,
+    rows: (size) => pageOf(size.mechanics),
+  },
+  'mechanics.top': {
+    send: async (shop) => (await shop.asMechanic().mechanics.top({ limit: 10 })).items.length,
+    rows: (size) => Math.min(size.mechanics, 10),
+  },
+  'mechanics.byId': {
+    send: async (shop) => ((await shop.asMechanic().mechanics.byId({ id: 1 })) ? 1 : 0),
+    rows: one,
+  },
+  'serviceTickets.list': {
+    send: async (shop) => (await shop.asMechanic().serviceTickets.list(PAGE)).items.length,
+    rows: (size) => pageOf(size.tickets),
+  },
+  'serviceTickets.byId': {
     send: async (shop) => {
       const ticket = await shop.asMechanic().serviceTickets.byId({ id: 1 });
       return ticket.mechanics.length + ticket.parts.length;
     },
     rows: (size) => size.mechanicsPerTicket + size.partsPerTicket,
   },
-  {
-    name: 'ticket list page',
-    send: async (shop) => (await shop.asMechanic().serviceTickets.list(PAGE)).items.length,
-    rows: (size) => pageOf(size.tickets),
-  },
-  {
-    name: 'my tickets',
-    send: async (shop) => (await shop.asCustomer().customers.myTickets(PAGE)).items.length,
-    rows: (size) => pageOf(size.tickets),
-  },
-  {
-    name: 'mechanics list',
-    send: async (shop) => (await shop.asMechanic().mechanics.list(PAGE)).items.length,
-    rows: (size) => pageOf(size.mechanics),
-  },
-  {
-    name: 'top mechanics',
-    send: async (shop) => (await shop.asMechanic().mechanics.top({ limit: 10 })).items.length,
-    rows: (size) => Math.min(size.mechanics, 10),
-  },
-  {
-    name: 'inventory list',
+  'inventory.list': {
     send: async (shop) => (await shop.asMechanic().inventory.list(PAGE)).items.length,
     rows: (size) => pageOf(size.parts),
   },
-];
+  'inventory.byId': {
+    send: async (shop) => ((await shop.asMechanic().inventory.byId({ id: 1 })) ? 1 : 0),
+    rows: one,
+  },
+  'assignments.list': {
+    send: async (shop) => (await shop.asMechanic().assignments.list(PAGE)).items.length,
+    rows: (size) => pageOf(size.tickets * size.mechanicsPerTicket),
+  },
+};
 
-describe('the main reads issue a fixed number of SQL statements, whatever the data (no N+1)', () => {
+const GET_ROUTES = listProcedures()
+  .filter(({ meta }) => meta.openapi?.method === 'GET')
+  .map(({ path }) => path);
+
+it('has a read for every GET route of the router, and none for a route that is gone', () => {
+  expect({
+    missing: GET_ROUTES.filter((path) => !(path in READS)),
+    unknown: Object.keys(READS).filter((path) => !GET_ROUTES.includes(path)),
+  }).toEqual({
+    missing: [],
+    unknown: [],
+  });
+});
+
+describe('every GET route issues a fixed number of SQL statements, whatever the data (no N+1)', () => {
   let small: Shop;
   let large: Shop;
 
@@ -146,18 +176,20 @@ describe('the main reads issue a fixed number of SQL statements, whatever the da
 
   /** The statements one call sends, and how many rows it returned. */
   async function measure(shop: Shop, read: Read): Promise<{ statements: string[]; rows: number }> {
-    shop.statements.length = 0;
-    const rows = await read.send(shop);
-    return { statements: [...shop.statements], rows };
+    let rows = 0;
+    const statements = await shop.statements.statementsOf(async () => {
+      rows = await read.send(shop);
+    });
+    return { statements, rows };
   }
 
-  it.each(READS)('$name', async (read) => {
+  it.each(Object.entries(READS).map(([path, read]) => ({ path, read })))('$path', async ({ path, read }) => {
     const few = await measure(small, read);
     const many = await measure(large, read);
     expect(few.rows).toBe(read.rows(SMALL));
     expect(many.rows).toBe(read.rows(LARGE));
     expect(few.statements.length).toBeGreaterThan(0);
-    expect(many.statements, `${read.name} sent more statements for more data:\n${many.statements.join('\n')}`).toHaveLength(
+    expect(many.statements, `${path} sent more statements for more data:\n${many.statements.join('\n')}`).toHaveLength(
       few.statements.length,
     );
   });

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { NewCustomer } from '../customers/customer.schemas.ts';
 import { NewInventoryItem } from '../inventory/inventory.schemas.ts';
 import { NewMechanic } from '../mechanics/mechanic.schemas.ts';
-import { NewServiceTicket } from '../service-tickets/ticket.schemas.ts';
+import { NewServiceTicket } from '../service-tickets/service-ticket.schemas.ts';
 import { MAX_LENGTH } from './limits.ts';
 
 /** `Model.field` → n for every `@db.VarChar(n)` column of the data model. */

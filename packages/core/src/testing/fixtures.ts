@@ -1,7 +1,20 @@
 import type { RouterInputs } from '../router.ts';
-import { uniqueEmail, type TestApp } from './index.ts';
+import type { TestApp } from './index.ts';
+
+/*
+ * The accounts, tickets and parts tests make, for every package: core's caller
+ * tests use them directly, apps/api's HTTP tests send the same bodies over REST
+ * (apps/api/test/accounts.ts).
+ */
 
 export const PASSWORD = 'correct horse battery';
+
+let sequence = 0;
+/** A unique, valid email for a test account. */
+export function uniqueEmail(prefix = 'user'): string {
+  sequence += 1;
+  return `${prefix}.${process.pid}.${sequence}@example.com`;
+}
 
 export function newCustomer(overrides: Partial<RouterInputs['customers']['register']> = {}): RouterInputs['customers']['register'] {
   return {

@@ -6,7 +6,7 @@ import type { DatabaseSettings } from '../db/client.ts';
 import { migrateDatabase } from '../db/migrate.ts';
 import { createServices, type AppSettings, type RunningServices } from '../services.ts';
 import { createScratchDatabase } from './databases.ts';
-import type { Logger } from '../trpc/context.ts';
+import type { Logger } from '../app-services.ts';
 
 export const TEST_JWT_SECRET = 'test-secret-that-is-at-least-32-bytes-long!';
 
@@ -61,13 +61,6 @@ export async function createTestApp(overrides: TestAppSettings = {}): Promise<Te
   };
 }
 
-let sequence = 0;
-/** A unique, valid email for a test account. */
-export function uniqueEmail(prefix = 'user'): string {
-  sequence += 1;
-  return `${prefix}.${process.pid}.${sequence}@example.com`;
-}
-
 /** What a call rejected with: our problem code (or tRPC's code for errors that are not ours) and the message. */
 export async function rejectionOf(call: Promise<unknown>): Promise<{ reason: string; code: string; message: string }> {
   const error = await call.then(
@@ -81,6 +74,36 @@ export async function rejectionOf(call: Promise<unknown>): Promise<{ reason: str
   return { reason, code: error.code, message: error.message };
 }
 
+/** The problem code a call rejected with (see `rejectionOf`). */
+export async function reasonOf(call: Promise<unknown>): Promise<string> {
+  return (await rejectionOf(call)).reason;
+}
+
+/** Records the SQL a test database sends: give `onStatement` to its settings, then measure calls with `statementsOf`. */
+export interface StatementLog {
+  onStatement: (sql: string) => void;
+  /** The statements `call` sends; calls are measured one at a time. */
+  statementsOf: (call: () => Promise<unknown>) => Promise<string[]>;
+}
+
+export function statementLog(): StatementLog {
+  let recording: string[] | undefined;
+  return {
+    onStatement: (sql) => void recording?.push(sql),
+    async statementsOf(call) {
+      const sent: string[] = [];
+      recording = sent;
+      try {
+        await call();
+      } finally {
+        recording = undefined;
+      }
+      return sent;
+    },
+  };
+}
+
+export { newCustomer, newMechanic, PASSWORD, uniqueEmail } from './fixtures.ts';
 export { createScratchDatabase, reachableTestServers, testProvider, testServerUrl, type ScratchDatabase } from './databases.ts';
 
 /** Applies the migrations to a scratch database (for tests that build their own services). */

@@ -1,28 +1,5 @@
-import type { Authenticator } from '../auth/authenticator.ts';
-import type { PasswordHasher } from '../auth/passwords.ts';
-import type { AuthOutcome, TokenService } from '../auth/tokens.ts';
-import type { ResponseCache } from '../cache/response-cache.ts';
-import type { Database } from '../db/client.ts';
-import type { Provider } from '../db/provider.ts';
-import type { RateLimiter } from '../rate-limit/limiter.ts';
-
-export interface Logger {
-  info(fields: object, message?: string): void;
-  warn(fields: object, message?: string): void;
-  error(fields: object, message?: string): void;
-}
-
-/** What the API runs on, built once at start-up (apps/api) or per test file. */
-export interface AppServices {
-  db: Database;
-  provider: Provider;
-  tokens: TokenService;
-  passwords: PasswordHasher;
-  rateLimiter: RateLimiter;
-  cache: ResponseCache;
-  authenticator: Authenticator;
-  log: Logger;
-}
+import type { AppServices } from '../app-services.ts';
+import type { AuthOutcome } from '../auth/tokens.ts';
 
 /** What the transport knows about a request; the same fields from both doors. */
 export interface RequestInfo {

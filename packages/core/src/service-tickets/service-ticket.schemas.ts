@@ -5,7 +5,7 @@ import { Money, MoneyInput } from '../shared/money.ts';
 import { CalendarDate, Count, DatabaseText, Id, IdField, IdParam, paginated, PaginationInput, QuantityField } from '../shared/schemas.ts';
 
 /** What a ticket's read model shows: a write to any of these makes cached tickets stale. */
-export const TICKET_VIEW_SOURCES: Resource[] = ['tickets', 'assignments', 'mechanics', 'inventory'];
+export const SERVICE_TICKET_VIEW_SOURCES: Resource[] = ['serviceTickets', 'assignments', 'mechanics', 'inventory'];
 
 export const TICKET_STATUSES = ['PENDING', 'IN_PROGRESS', 'COMPLETED', 'CANCELLED'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
@@ -63,6 +63,8 @@ export const ServiceTicket = z
       updated_at: '2026-11-30T09:12:00.000Z',
     },
   });
+
+export type ServiceTicket = z.output<typeof ServiceTicket>;
 
 export const ServiceTicketPage = paginated(ServiceTicket, 'ServiceTicketPage');
 

@@ -6,8 +6,15 @@ import { AppError, type FieldError } from '../errors.ts';
 import { MAX_QUANTITY, MAX_TICKET_TOTAL_CENTS } from '../shared/limits.ts';
 import { formatCents } from '../shared/money.ts';
 import { pageWindow, toPage, type Page, type PaginationInput } from '../shared/schemas.ts';
-import type { AppServices } from '../trpc/context.ts';
-import type { NewPartLine, NewServiceTicket, ServiceTicketEdit, ServiceTicketQuery, TicketStatus } from './ticket.schemas.ts';
+import type { AppServices } from '../app-services.ts';
+import type {
+  NewPartLine,
+  NewServiceTicket,
+  ServiceTicket,
+  ServiceTicketEdit,
+  ServiceTicketQuery,
+  TicketStatus,
+} from './service-ticket.schemas.ts';
 
 type Deps = Pick<AppServices, 'db' | 'provider'>;
 
@@ -32,29 +39,12 @@ const ticketFields = {
 
 type TicketRow = Prisma.ServiceTicketGetPayload<{ select: typeof ticketFields }>;
 
-export interface TicketView {
-  id: number;
-  customer_id: number;
-  title: string;
-  description: string;
-  vin: string;
-  service_date: string;
-  status: TicketStatus;
-  cost: string;
-  mechanics: Array<{ id: number; name: string; assigned_at: string }>;
-  parts: Array<{ inventory_id: number; part_name: string; quantity: number; unit_price: string; line_total: string }>;
-  parts_total: string;
-  total: string;
-  created_at: string;
-  updated_at: string;
-}
-
 /** What the part lines of a ticket add up to, in cents. */
 function partsCentsOf(lines: Array<{ quantity: number; unitPriceCents: number }>): number {
   return lines.reduce((sum, line) => sum + line.unitPriceCents * line.quantity, 0);
 }
 
-export function toTicketView(row: TicketRow): TicketView {
+export function toTicketView(row: TicketRow): ServiceTicket {
   const parts = row.parts.map((line) => ({
     inventory_id: line.inventoryId,
     part_name: line.item.partName,
@@ -91,7 +81,7 @@ function notFound(id: number): AppError {
   return new AppError('not_found', `No service ticket with id ${id}`);
 }
 
-async function readTicket(db: Deps['db'] | Transaction, id: number): Promise<TicketView> {
+async function readTicket(db: Deps['db'] | Transaction, id: number): Promise<ServiceTicket> {
   const row = await db.serviceTicket.findUnique({ where: { id }, select: ticketFields });
   if (!row) throw notFound(id);
   return toTicketView(row);
@@ -102,7 +92,7 @@ function listWhere(
   { db, provider }: Deps,
   where: { customerId?: number; status?: TicketStatus },
   page: PaginationInput,
-): Promise<Page<TicketView>> {
+): Promise<Page<ServiceTicket>> {
   return readSnapshot(db, provider, async (tx) => {
     const rows = await tx.serviceTicket.findMany({ where, select: ticketFields, orderBy: { id: 'asc' }, ...pageWindow(page) });
     const total = await countRows(tx, 'service_tickets', { customer_id: where.customerId, status: where.status });
@@ -110,7 +100,7 @@ function listWhere(
   });
 }
 
-export async function openTicket({ db }: Deps, customerId: number, input: NewServiceTicket): Promise<TicketView> {
+export async function openTicket({ db }: Deps, customerId: number, input: NewServiceTicket): Promise<ServiceTicket> {
   const row = await db.serviceTicket.create({
     data: {
       customerId,
@@ -124,11 +114,11 @@ export async function openTicket({ db }: Deps, customerId: number, input: NewSer
   return toTicketView(row);
 }
 
-export function listTickets(deps: Deps, { status, customer_id, ...page }: ServiceTicketQuery): Promise<Page<TicketView>> {
+export function listTickets(deps: Deps, { status, customer_id, ...page }: ServiceTicketQuery): Promise<Page<ServiceTicket>> {
   return listWhere(deps, { ...(status ? { status } : {}), ...(customer_id ? { customerId: customer_id } : {}) }, page);
 }
 
-export function listCustomerTickets(deps: Deps, customerId: number, page: PaginationInput): Promise<Page<TicketView>> {
+export function listCustomerTickets(deps: Deps, customerId: number, page: PaginationInput): Promise<Page<ServiceTicket>> {
   return listWhere(deps, { customerId }, page);
 }
 
@@ -136,7 +126,7 @@ export function listCustomerTickets(deps: Deps, customerId: number, page: Pagina
  * A ticket for a mechanic or for the customer who owns it. Another customer's
  * ticket is a 404, like a ticket that does not exist: ids reveal nothing.
  */
-export async function getTicket({ db, provider }: Deps, caller: Principal, id: number): Promise<TicketView> {
+export async function getTicket({ db, provider }: Deps, caller: Principal, id: number): Promise<ServiceTicket> {
   const ticket = await readSnapshot(db, provider, (tx) => readTicket(tx, id));
   if (caller.role === 'customer' && ticket.customer_id !== caller.id) throw notFound(id);
   return ticket;
@@ -154,7 +144,7 @@ const NEXT_STATUSES: Record<TicketStatus, readonly TicketStatus[]> = {
  * Adds and removes mechanics and changes the status or cost, all or nothing:
  * an unknown mechanic id or a forbidden status change leaves the ticket as it was.
  */
-export async function editTicket({ db, provider }: Deps, edit: ServiceTicketEdit): Promise<TicketView> {
+export async function editTicket({ db, provider }: Deps, edit: ServiceTicketEdit): Promise<ServiceTicket> {
   const addIds = [...new Set(edit.add_ids ?? [])];
   const removeIds = [...new Set(edit.remove_ids ?? [])];
   const both = (edit.remove_ids ?? []).flatMap((id, index) =>
@@ -235,7 +225,7 @@ function assertTotalWithinLimit(totalCents: number): void {
  * MAX_QUANTITY on one line. Stock is taken with one conditional update, so
  * concurrent additions can never oversell it.
  */
-export async function addPartLine({ db, provider }: Deps, { id, inventory_id, quantity }: NewPartLine): Promise<TicketView> {
+export async function addPartLine({ db, provider }: Deps, { id, inventory_id, quantity }: NewPartLine): Promise<ServiceTicket> {
   return inTransaction(db, async (tx) => {
     if (!(await lockServiceTicket(tx, provider, id))) throw notFound(id);
     const item = await tx.inventoryItem.findUnique({ where: { id: inventory_id }, select: { priceCents: true } });

@@ -12,9 +12,9 @@ import {
   ServiceTicketEdit,
   ServiceTicketPage,
   ServiceTicketQuery,
-  TICKET_VIEW_SOURCES,
-} from './ticket.schemas.ts';
-import * as tickets from './ticket.service.ts';
+  SERVICE_TICKET_VIEW_SOURCES,
+} from './service-ticket.schemas.ts';
+import * as serviceTickets from './service-ticket.service.ts';
 
 const tags: ['service-tickets'] = ['service-tickets'];
 
@@ -25,7 +25,7 @@ export const serviceTicketRouter = router({
         method: 'POST',
         path: '/service_tickets',
         rateLimit: 'write',
-        invalidates: ['tickets'],
+        invalidates: ['serviceTickets'],
         tags,
         summary: 'Open a service ticket for your vehicle',
         successStatus: 201,
@@ -33,7 +33,7 @@ export const serviceTicketRouter = router({
     )
     .input(NewServiceTicket)
     .output(ServiceTicket)
-    .mutation(({ ctx, input }) => tickets.openTicket(ctx.services, ctx.caller.id, input)),
+    .mutation(({ ctx, input }) => serviceTickets.openTicket(ctx.services, ctx.caller.id, input)),
 
   list: mechanicProcedure
     .meta(
@@ -41,14 +41,14 @@ export const serviceTicketRouter = router({
         method: 'GET',
         path: '/service_tickets',
         rateLimit: 'read',
-        cache: { scope: 'role', dependsOn: TICKET_VIEW_SOURCES },
+        cache: { scope: 'role', dependsOn: SERVICE_TICKET_VIEW_SOURCES },
         tags,
         summary: 'List service tickets, by status or customer',
       }),
     )
     .input(ServiceTicketQuery)
     .output(ServiceTicketPage)
-    .query(({ ctx, input }) => tickets.listTickets(ctx.services, input)),
+    .query(({ ctx, input }) => serviceTickets.listTickets(ctx.services, input)),
 
   byId: authenticatedProcedure
     .meta(
@@ -56,7 +56,7 @@ export const serviceTicketRouter = router({
         method: 'GET',
         path: '/service_tickets/{id}',
         rateLimit: 'read',
-        cache: { scope: 'caller', dependsOn: TICKET_VIEW_SOURCES },
+        cache: { scope: 'caller', dependsOn: SERVICE_TICKET_VIEW_SOURCES },
         tags,
         summary: 'Get a service ticket with its mechanics and parts',
         ownership: "a customer sees their own tickets only (another customer's ticket is a 404)",
@@ -64,7 +64,7 @@ export const serviceTicketRouter = router({
     )
     .input(ById)
     .output(ServiceTicket)
-    .query(({ ctx, input }) => tickets.getTicket(ctx.services, ctx.caller, input.id)),
+    .query(({ ctx, input }) => serviceTickets.getTicket(ctx.services, ctx.caller, input.id)),
 
   edit: mechanicProcedure
     .meta(
@@ -72,7 +72,7 @@ export const serviceTicketRouter = router({
         method: 'PUT',
         path: '/service_tickets/{id}/edit',
         rateLimit: 'write',
-        invalidates: ['tickets', 'assignments'],
+        invalidates: ['serviceTickets', 'assignments'],
         tags,
         summary: 'Add and remove mechanics, change the status or the cost, in one transaction',
         description:
@@ -83,7 +83,7 @@ export const serviceTicketRouter = router({
     )
     .input(ServiceTicketEdit)
     .output(ServiceTicket)
-    .mutation(({ ctx, input }) => tickets.editTicket(ctx.services, input)),
+    .mutation(({ ctx, input }) => serviceTickets.editTicket(ctx.services, input)),
 
   delete: mechanicProcedure
     .meta(
@@ -91,7 +91,7 @@ export const serviceTicketRouter = router({
         method: 'DELETE',
         path: '/service_tickets/{id}',
         rateLimit: 'write',
-        invalidates: ['tickets', 'assignments'],
+        invalidates: ['serviceTickets', 'assignments'],
         tags,
         summary: 'Delete a service ticket with its assignments and part lines',
         description: 'Its parts are not put back in stock (they were used); remove the part lines first if they were not.',
@@ -100,7 +100,7 @@ export const serviceTicketRouter = router({
     )
     .input(ById)
     .output(z.void())
-    .mutation(({ ctx, input }) => tickets.deleteTicket(ctx.services, input.id)),
+    .mutation(({ ctx, input }) => serviceTickets.deleteTicket(ctx.services, input.id)),
 
   addPart: mechanicProcedure
     .meta(
@@ -108,7 +108,7 @@ export const serviceTicketRouter = router({
         method: 'POST',
         path: '/service_tickets/{id}/parts',
         rateLimit: 'write',
-        invalidates: ['tickets', 'inventory'],
+        invalidates: ['serviceTickets', 'inventory'],
         tags,
         summary: 'Put parts from stock on a ticket',
         description:
@@ -119,7 +119,7 @@ export const serviceTicketRouter = router({
     )
     .input(NewPartLine)
     .output(ServiceTicket)
-    .mutation(({ ctx, input }) => tickets.addPartLine(ctx.services, input)),
+    .mutation(({ ctx, input }) => serviceTickets.addPartLine(ctx.services, input)),
 
   removePart: mechanicProcedure
     .meta(
@@ -127,7 +127,7 @@ export const serviceTicketRouter = router({
         method: 'DELETE',
         path: '/service_tickets/{id}/parts/{inventory_id}',
         rateLimit: 'write',
-        invalidates: ['tickets', 'inventory'],
+        invalidates: ['serviceTickets', 'inventory'],
         tags,
         summary: 'Take a part line off a ticket, back into stock',
         description: `Stock holds at most ${MAX_QUANTITY} units of a part: a line that would take it past that stays on the ticket (409).`,
@@ -137,5 +137,5 @@ export const serviceTicketRouter = router({
     )
     .input(PartLineKey)
     .output(z.void())
-    .mutation(({ ctx, input }) => tickets.removePartLine(ctx.services, input.id, input.inventory_id)),
+    .mutation(({ ctx, input }) => serviceTickets.removePartLine(ctx.services, input.id, input.inventory_id)),
 });

@@ -1,5 +1,15 @@
 import type { SqlDriverAdapter, SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import type BetterSqlite3 from 'better-sqlite3';
+import { wrapConnections } from './override.ts';
+
+/*
+ * Contract: SQLite only, and the innermost wrapper (it reaches into the
+ * connection Prisma's better-sqlite3 adapter opened). Statements answer exactly
+ * as uncached ones would; only the preparing is saved. It relies on the adapter
+ * (pinned at 7.10) calling nothing on a statement but what `AdapterStatement`
+ * lists, and keeping its database in `client`; a version that does not keep it
+ * there fails at start-up, never silently uncached.
+ */
 
 /** Distinct SQL texts kept prepared; the API sends a few dozen. */
 const CAPACITY = 500;
@@ -61,17 +71,12 @@ function reusable(statement: BetterSqlite3.Statement<unknown[]>): AdapterStateme
  * pinned, and a version without that field fails here, loudly, at start-up.
  */
 export function cacheStatements(factory: SqlDriverAdapterFactory): SqlDriverAdapterFactory {
-  const cached = (adapter: SqlDriverAdapter): SqlDriverAdapter => {
+  return wrapConnections(factory, (adapter) => {
     const holder = adapter as SqlDriverAdapter & { client?: BetterSqlite3.Database };
     if (typeof holder.client?.prepare !== 'function') {
       throw new Error('The better-sqlite3 adapter no longer keeps its database in `client`: update sqlite-statement-cache.ts');
     }
     holder.client = withStatementCache(holder.client);
     return adapter;
-  };
-  return {
-    provider: factory.provider,
-    adapterName: factory.adapterName,
-    connect: async () => cached(await factory.connect()),
-  };
+  });
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { mariadbPoolConfig, mysqlTlsOf } from './client.ts';
+import { mariadbPoolConfig, mysqlTlsOf } from './mysql-settings.ts';
 
-const poolSsl = (url: string) => mariadbPoolConfig({ url, poolSize: 1, connectTimeoutMs: 1_000, statementTimeoutMs: 1_000 }).ssl;
+const poolSsl = (url: string) => mariadbPoolConfig({ url, poolSize: 1, connectTimeoutMs: 1_000 }).ssl;
 
 describe('TLS of a MySQL/MariaDB URL', () => {
   it('verifies the server certificate for every common spelling that asks for TLS', () => {

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newInventoryItem, newTicket, signUpCustomer, signUpMechanic } from '../testing/fixtures.ts';
-import { createTestApp, rejectionOf, type TestApp } from '../testing/index.ts';
-
-const reasonOf = async (call: Promise<unknown>) => (await rejectionOf(call)).reason;
+import { createTestApp, reasonOf, rejectionOf, type TestApp } from '../testing/index.ts';
 
 let app: TestApp;
 let grace: Awaited<ReturnType<typeof signUpMechanic>>;
@@ -42,9 +40,7 @@ describe('opening a ticket', () => {
     expect(await reasonOf(app.as(ada.token).serviceTickets.open(newTicket({ service_date: '2026-02-30' })))).toBe('validation_failed');
   });
 
-  it('is for customers: no token 401, mechanic 403; the owner comes from the token, never the body', async () => {
-    expect(await reasonOf(app.as().serviceTickets.open(newTicket()))).toBe('unauthenticated');
-    expect(await reasonOf(app.as(grace.token).serviceTickets.open(newTicket()))).toBe('forbidden');
+  it('takes its owner from the token, never the body', async () => {
     const smuggled = { ...newTicket(), customer_id: bob.customer.id } as ReturnType<typeof newTicket>;
     expect(await reasonOf(app.as(ada.token).serviceTickets.open(smuggled))).toBe('validation_failed');
   });
@@ -56,10 +52,9 @@ describe('reading tickets', () => {
     expect(await app.as(ada.token).serviceTickets.byId({ id: ticket.id })).toEqual(ticket);
     expect(await app.as(grace.token).serviceTickets.byId({ id: ticket.id })).toEqual(ticket);
     expect(await reasonOf(app.as(bob.token).serviceTickets.byId({ id: ticket.id }))).toBe('not_found');
-    expect(await reasonOf(app.as().serviceTickets.byId({ id: ticket.id }))).toBe('unauthenticated');
   });
 
-  it('mechanics list tickets filtered by status and customer; customers may not', async () => {
+  it('mechanics list tickets filtered by status and customer', async () => {
     const mine = await app.as(bob.token).serviceTickets.open(newTicket({ title: 'Oil change' }));
     await app.as(grace.token).serviceTickets.edit({ id: mine.id, status: 'IN_PROGRESS' });
     const bobs = await app.as(grace.token).serviceTickets.list({ customer_id: bob.customer.id });
@@ -67,7 +62,6 @@ describe('reading tickets', () => {
     const inProgress = await app.as(grace.token).serviceTickets.list({ status: 'IN_PROGRESS', per_page: 100 });
     expect(inProgress.items.map((ticket) => ticket.id)).toContain(mine.id);
     expect(inProgress.items.every((ticket) => ticket.status === 'IN_PROGRESS')).toBe(true);
-    expect(await reasonOf(app.as(bob.token).serviceTickets.list({}))).toBe('forbidden');
   });
 
   it("customers.myTickets lists only the caller's tickets, with mechanics and parts", async () => {
@@ -79,7 +73,6 @@ describe('reading tickets', () => {
     expect(page.total).toBe(2);
     expect(page.items.every((ticket) => ticket.customer_id === carol.customer.id)).toBe(true);
     expect(page.items[0]!.mechanics).toEqual([{ id: grace.mechanic.id, name: 'Grace Hopper', assigned_at: expect.any(String) }]);
-    expect(await reasonOf(app.as(grace.token).customers.myTickets({}))).toBe('forbidden');
   });
 
   it('pagination edges: empty page past the end, last page, per_page cap', async () => {
@@ -137,9 +130,7 @@ describe('editing a ticket', () => {
     ).toBe('validation_failed');
   });
 
-  it('is for mechanics; an unknown ticket is a 404', async () => {
-    const ticket = await app.as(ada.token).serviceTickets.open(newTicket());
-    expect(await reasonOf(app.as(ada.token).serviceTickets.edit({ id: ticket.id, status: 'CANCELLED' }))).toBe('forbidden');
+  it('an unknown ticket is a 404', async () => {
     expect(await reasonOf(app.as(grace.token).serviceTickets.edit({ id: 424_242, status: 'CANCELLED' }))).toBe('not_found');
   });
 });

@@ -1,7 +1,7 @@
 import type { SqlDriverAdapter } from '@prisma/driver-adapter-utils';
 import SQLite from 'better-sqlite3';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { openDatabase } from './client.ts';
+import { openDatabase } from '../client.ts';
 import { cacheStatements, withStatementCache } from './sqlite-statement-cache.ts';
 
 const opened: SQLite.Database[] = [];

@@ -1,0 +1,189 @@
+import { registerCustomer, registerMechanic } from '../accounts.ts';
+import { request, type TestServer } from '../server-harness.ts';
+import { typesOf, type JsonSchema, type Operation } from './openapi.ts';
+
+export interface Account {
+  id: number;
+  token: string;
+}
+
+/** Who the cases call as. */
+export interface Callers {
+  /** The first mechanic: no case calls as them, so they can always register the others again. */
+  founder: Account;
+  mechanic: Account;
+  customer: Account;
+  otherCustomer: Account;
+}
+
+/** What a fixture works with. */
+export interface FixtureContext {
+  server: TestServer;
+  db: TestServer['app']['services']['db'];
+  /** The callers; a fixture replaces those an accepted case made unusable. */
+  callers: Callers;
+  /** The ids each fixture keeps, by resource: those of the fixtures before it in `FIXTURES` are current. */
+  ids: Record<string, number[]>;
+  /** A set-up request that must succeed; its JSON body. */
+  call: (method: string, path: string, token: string, json?: unknown) => Promise<any>;
+}
+
+/**
+ * The rows of one resource that the cases point at, so that they reach past
+ * the access and existence checks. A resource with routes fills one in;
+ * the fuzz test names every id of the OpenAPI document without a fixture.
+ */
+export interface Fixture {
+  resource: string;
+  /**
+   * The names that refer to these rows: the REST collection of an `{id}` path
+   * (`inventory` in `/inventory/{id}`) and the fields and parameters that hold
+   * their ids (`inventory_id`).
+   */
+  names: string[];
+  /** Makes the rows that accepted cases took away again (all of them, the first time); their ids, the callers' own first. */
+  restore(context: FixtureContext): Promise<number[]>;
+}
+
+// A caller whose token an accepted change revoked (a new password or email raises the token
+// version, which starts at 0) or whose account was erased is registered again.
+const usable = (account: { tokenVersion: number; erasedAt?: Date | null } | null) => account?.tokenVersion === 0 && !account.erasedAt;
+
+const TICKET = { title: 'Brakes squeal', vin: '1HGCM82633A004352', service_date: '2026-12-01' };
+
+/** In the order they are restored: a fixture may use the rows of those before it. */
+export const FIXTURES: Fixture[] = [
+  {
+    resource: 'customers',
+    names: ['customers', 'customer_id'],
+    async restore({ server, db, callers }) {
+      const [customer, otherCustomer] = await Promise.all([
+        db.customer.findUnique({ where: { id: callers.customer.id } }),
+        db.customer.findUnique({ where: { id: callers.otherCustomer.id } }),
+      ]);
+      if (!usable(customer)) callers.customer = await registerCustomer(server);
+      if (!usable(otherCustomer)) callers.otherCustomer = await registerCustomer(server);
+      return [callers.customer.id, callers.otherCustomer.id];
+    },
+  },
+  {
+    resource: 'mechanics',
+    names: ['mechanics', 'mechanic_id', 'add_ids', 'remove_ids'],
+    async restore({ server, db, callers }) {
+      if (!usable(await db.mechanic.findUnique({ where: { id: callers.mechanic.id } }))) callers.mechanic = await registerMechanic(server);
+      return [callers.mechanic.id, callers.founder.id];
+    },
+  },
+  {
+    resource: 'inventory',
+    names: ['inventory', 'inventory_id'],
+    async restore({ db, callers, ids, call }) {
+      const [itemId] = ids.inventory ?? [];
+      const item = itemId === undefined ? null : await db.inventoryItem.findUnique({ where: { id: itemId } });
+      const plenty = { quantity: 1_000_000 };
+      if (!item)
+        return [(await call('POST', '/inventory', callers.mechanic.token, { part_name: 'Brake pad set', price: '49.90', ...plenty })).id];
+      if (item.quantity < 1_000) await call('PUT', `/inventory/${item.id}`, callers.mechanic.token, plenty);
+      return [item.id];
+    },
+  },
+  {
+    resource: 'service_tickets',
+    names: ['service_tickets', 'service_ticket_id'],
+    async restore({ db, callers, ids, call }) {
+      const [ownId = 0, otherId = 0] = ids.service_tickets ?? [];
+      const [itemId] = ids.inventory!;
+      const [own, other, line] = await Promise.all([
+        db.serviceTicket.findUnique({ where: { id: ownId } }),
+        db.serviceTicket.findUnique({ where: { id: otherId } }),
+        db.ticketPart.findUnique({ where: { serviceTicketId_inventoryId: { serviceTicketId: ownId, inventoryId: itemId! } } }),
+      ]);
+      const ticketIds = [
+        own ? ownId : (await call('POST', '/service_tickets', callers.customer.token, TICKET)).id,
+        other ? otherId : (await call('POST', '/service_tickets', callers.otherCustomer.token, TICKET)).id,
+      ];
+      // Deleting a ticket (or its customer) deletes its part lines with it.
+      if (!line) {
+        await call('POST', `/service_tickets/${ticketIds[0]}/parts`, callers.mechanic.token, { inventory_id: itemId, quantity: 1 });
+      }
+      return ticketIds;
+    },
+  },
+  {
+    // No route takes an assignment's id; the cases that remove one need one to exist.
+    resource: 'assignments',
+    names: [],
+    async restore({ db, callers, ids, call }) {
+      const [ticketId] = ids.service_tickets!;
+      const key = { serviceTicketId: ticketId!, mechanicId: callers.mechanic.id };
+      if (!(await db.serviceAssignment.findUnique({ where: { serviceTicketId_mechanicId: key } }))) {
+        await call('POST', '/assignments', callers.mechanic.token, { service_ticket_id: ticketId, mechanic_id: callers.mechanic.id });
+      }
+      return [];
+    },
+  },
+];
+
+/** The shop the fuzz cases run against: its callers, and the ids of rows that exist. */
+export interface FuzzShop {
+  callers: Callers;
+  /** Ids of existing rows that a field, parameter or path collection of this name refers to, the callers' own first. */
+  idsFor: (name: string) => number[];
+  /** Puts back what accepted cases took away. */
+  restore(): Promise<void>;
+}
+
+export async function openFuzzShop(server: TestServer): Promise<FuzzShop> {
+  const founder = await registerMechanic(server);
+  const callers: Callers = {
+    founder,
+    mechanic: await registerMechanic(server),
+    customer: await registerCustomer(server),
+    otherCustomer: await registerCustomer(server),
+  };
+  const context: FixtureContext = {
+    server,
+    db: server.app.services.db,
+    callers,
+    ids: {},
+    async call(method, path, token, json) {
+      const response = await request(server, method, path, { token, json });
+      if (response.status >= 300)
+        throw new Error(`setting up: ${method} ${path} answered ${response.status} ${JSON.stringify(response.body)}`);
+      return response.body;
+    },
+  };
+  const shop: FuzzShop = {
+    callers,
+    idsFor: (name) => context.ids[FIXTURES.find((fixture) => fixture.names.includes(name))?.resource ?? ''] ?? [],
+    async restore() {
+      for (const fixture of FIXTURES) context.ids[fixture.resource] = await fixture.restore(context);
+    },
+  };
+  await shop.restore();
+  return shop;
+}
+
+/**
+ * The names the operations use for ids of rows: the collection of each `{id}`
+ * path parameter (`/inventory/{id}`: `inventory`), other path parameters
+ * (`inventory_id`), and integer fields and query parameters named `…_id` or `…_ids`.
+ */
+export function idNamesOf(operations: Operation[]): string[] {
+  const names = new Set<string>();
+  const visit = (name: string, schema: JsonSchema) => {
+    const integers = typesOf(schema)?.includes('integer') || (schema.items && typesOf(schema.items)?.includes('integer'));
+    if (integers && /_ids?$/.test(name)) names.add(name);
+    for (const [property, inner] of Object.entries(schema.properties ?? {})) visit(property, inner);
+    for (const branch of [...(schema.anyOf ?? []), ...(schema.oneOf ?? []), ...(schema.allOf ?? [])]) visit(name, branch);
+  };
+  for (const operation of operations) {
+    const segments = operation.path.split('/');
+    for (const parameter of operation.parameters) {
+      if (parameter.in === 'path') names.add(parameter.name === 'id' ? segments[segments.indexOf('{id}') - 1]! : parameter.name);
+      else visit(parameter.name, parameter.schema);
+    }
+    if (operation.body) visit('(body)', operation.body);
+  }
+  return [...names].sort();
+}
