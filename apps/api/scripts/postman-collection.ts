@@ -10,7 +10,7 @@ export const COLLECTION_FILE = fileURLToPath(new URL('../../../postman_collectio
 /** Where the collection sends requests unless told otherwise: the server's default address. */
 const DEFAULT_BASE_URL = 'http://127.0.0.1:3000';
 
-type Caller = 'founder' | 'mechanic' | 'customer';
+type Caller = 'founder' | 'mechanic' | 'technician' | 'customer';
 
 /** One request of the flow. Values may use the collection variables stored by earlier steps, as `{{name}}`. */
 interface Step {
@@ -38,10 +38,11 @@ interface Folder {
 }
 
 const PASSWORD = 'a long secret phrase';
-/** The account that opens a new shop; on a shop that has staff already, set `founder_email` and `founder_password` to a mechanic's login. */
+/** The account that opens a new shop, its owner; on a shop that has staff already, set `founder_email` and `founder_password` to an owner's login. */
 const FOUNDER = { name: 'Grace Hopper', email: 'founder@shop.example', phone: '+1 555 0100', address: '1 Cobol Way' };
 // `{{run}}` is new on every run (set by the first request): a run never meets the accounts of an earlier one.
 const MECHANIC = { name: 'Katherine Johnson', email: 'katherine.{{run}}@shop.example', phone: '+1 555 0102', address: '3 Orbit Lane' };
+const TECHNICIAN = { name: 'Mary Jackson', email: 'mary.{{run}}@shop.example', phone: '+1 555 0103', address: '4 Wind Tunnel Road' };
 const CUSTOMER = { name: 'Ada Lovelace', email: 'ada.{{run}}@example.com', phone: '+44 20 7946 0000', address: '12 Analytical Row' };
 
 /**
@@ -53,8 +54,9 @@ const FLOW: Folder[] = [
   {
     name: 'Open the shop',
     description:
-      'The founder opens a new shop (on an open shop this is refused, and the founder logs in) and adds a mechanic; ' +
-      'a customer registers; both log in. Tokens and ids are kept as collection variables.',
+      'The founder opens a new shop as its owner (on an open shop this is refused, and the founder logs in), adds a mechanic ' +
+      'and makes her a service writer, and adds a technician; a customer registers; all log in. ' +
+      'Tokens and ids are kept as collection variables.',
     steps: [
       {
         operation: 'POST /mechanics',
@@ -71,17 +73,40 @@ const FLOW: Folder[] = [
       },
       {
         operation: 'POST /mechanics',
-        name: 'Add a mechanic (mechanics only, once the shop is open)',
+        name: 'Add a mechanic (the owner only, once the shop is open; a technician by default)',
         as: 'founder',
         body: { ...MECHANIC, salary: '61000.00', password: PASSWORD },
         status: 201,
         store: { mechanic_id: 'id' },
       },
       {
+        operation: 'PUT /mechanics/{id}/role',
+        name: 'Make the mechanic a service writer',
+        as: 'founder',
+        path: { id: '{{mechanic_id}}' },
+        body: { role: 'service_writer' },
+        status: 200,
+      },
+      {
         operation: 'POST /mechanics/login',
         body: { email: MECHANIC.email, password: PASSWORD },
         status: 200,
         store: { mechanic_token: 'token' },
+      },
+      {
+        operation: 'POST /mechanics',
+        name: 'Add a technician',
+        as: 'founder',
+        body: { ...TECHNICIAN, salary: '54000.00', password: PASSWORD, role: 'technician' },
+        status: 201,
+        store: { technician_id: 'id' },
+      },
+      {
+        operation: 'POST /mechanics/login',
+        name: 'Log in as the technician',
+        body: { email: TECHNICIAN.email, password: PASSWORD },
+        status: 200,
+        store: { technician_token: 'token' },
       },
       { operation: 'POST /customers', body: { ...CUSTOMER, password: PASSWORD }, status: 201, store: { customer_id: 'id' } },
       {
@@ -94,8 +119,9 @@ const FLOW: Folder[] = [
   },
   {
     name: 'Accounts',
-    description: 'Customers and mechanics read and change their accounts.',
+    description: 'Customers and staff see who they are logged in as, and read and change their accounts.',
     steps: [
+      { operation: 'GET /me', as: 'technician', status: 200 },
       { operation: 'GET /customers', as: 'mechanic', query: { page: '1', per_page: '20' }, status: 200 },
       { operation: 'GET /customers/{id}', as: 'customer', path: { id: '{{customer_id}}' }, status: 200 },
       {
@@ -118,7 +144,9 @@ const FLOW: Folder[] = [
   },
   {
     name: 'A repair',
-    description: 'The customer books a ticket; the mechanics assign themselves, take parts from stock and put them on the ticket.',
+    description:
+      'The customer books a ticket; the service writer assigns the technician and prices the work, and stocks parts; ' +
+      'the technician puts parts on the ticket assigned to them.',
     steps: [
       {
         operation: 'POST /service_tickets',
@@ -149,7 +177,7 @@ const FLOW: Folder[] = [
         operation: 'PUT /service_tickets/{id}/edit',
         as: 'mechanic',
         path: { id: '{{ticket_id}}' },
-        body: { add_ids: ['{{mechanic_id}}'], status: 'IN_PROGRESS', cost: '120.00' },
+        body: { add_ids: ['{{technician_id}}'], status: 'IN_PROGRESS', cost: '120.00' },
         status: 200,
       },
       {
@@ -178,14 +206,14 @@ const FLOW: Folder[] = [
       },
       {
         operation: 'POST /service_tickets/{id}/parts',
-        as: 'mechanic',
+        as: 'technician',
         path: { id: '{{ticket_id}}' },
         body: { inventory_id: '{{inventory_id}}', quantity: 2 },
         status: 200,
       },
       {
         operation: 'DELETE /service_tickets/{id}/parts/{inventory_id}',
-        as: 'mechanic',
+        as: 'technician',
         path: { id: '{{ticket_id}}', inventory_id: '{{inventory_id}}' },
         status: 204,
       },
@@ -197,8 +225,9 @@ const FLOW: Folder[] = [
     description: 'Everything the run created is deleted; the founder stays and keeps the shop open for the next run.',
     steps: [
       { operation: 'DELETE /inventory/{id}', as: 'mechanic', path: { id: '{{inventory_id}}' }, status: 204 },
-      { operation: 'DELETE /service_tickets/{id}', as: 'mechanic', path: { id: '{{ticket_id}}' }, status: 204 },
+      { operation: 'DELETE /service_tickets/{id}', as: 'founder', path: { id: '{{ticket_id}}' }, status: 204 },
       { operation: 'DELETE /customers/{id}', as: 'customer', path: { id: '{{customer_id}}' }, status: 204 },
+      { operation: 'DELETE /mechanics/{id}', as: 'technician', path: { id: '{{technician_id}}' }, status: 204 },
       { operation: 'DELETE /mechanics/{id}', as: 'mechanic', path: { id: '{{mechanic_id}}' }, status: 204 },
     ],
   },
@@ -264,7 +293,7 @@ export async function buildPostmanCollection(): Promise<PostmanCollection> {
           `${converted.info.description.content}\n\n` +
           `Run the folders in order. On a new shop (an empty database) the first request opens it with the founder ` +
           `(\`founder_email\`, \`founder_password\`); the collection runs again on the same server, and on a shop that has ` +
-          `staff already when those two variables are a mechanic's login. ` +
+          `staff already when those two variables are an owner's login. ` +
           `Set \`baseUrl\` to the server's address (default ${DEFAULT_BASE_URL}).`,
         type: 'text/markdown',
       },

@@ -200,7 +200,7 @@ describe('${n.words}', () => {
 `;
 }
 
-/** The authorization matrix's rows for mechanic-only routes, aligned under its header. */
+/** The authorization matrix's rows for routes open to every staff role (`mechanicProcedure`), aligned under its header. */
 export function matrixRows(n: ResourceNames, keyWidth: number): string {
   const routes: Array<[string, number]> = [
     [`POST /${n.snake}`, 201],
@@ -210,8 +210,11 @@ export function matrixRows(n: ResourceNames, keyWidth: number): string {
     [`DELETE /${n.snake}/{id}`, 204],
   ];
   const row = ([route, status]: [string, number]) =>
-    `  ${`'${route}':`.padEnd(keyWidth)}[401,     401,     401,     401,       403,   403,            ${status},      ${status}],`;
-  return `  // TODO(${n.kebab}): generated for mechanic-only routes; check each status, and write the requests below.\n${routes.map(row).join('\n')}\n`;
+    `  ${`'${route}':`.padEnd(keyWidth)}[401,     401,     401,     401,       403,      403,            ${status},   ${status},            ${status},        ${status}],`;
+  return (
+    `  // TODO(${n.kebab}): generated for routes open to every staff role; check each status (a route for some roles only\n` +
+    `  // is a \`staffProcedure(...)\`), and write the requests below.\n${routes.map(row).join('\n')}\n`
+  );
 }
 
 export function matrixRequests(n: ResourceNames): string {

@@ -4,6 +4,8 @@ import {
   createServices,
   DEMO_CUSTOMER,
   DEMO_MECHANIC,
+  DEMO_SERVICE_WRITER,
+  DEMO_TECHNICIAN,
   MigrationError,
   resolveMigration,
   seedDemoShop,
@@ -18,8 +20,8 @@ const USAGE = `usage:
   cli migrate --mark-rolled-back <name>    after repairing a failed migration by hand: retry it on the next run
   cli migrate --mark-applied <name>        after completing a failed migration by hand: record it as applied
   cli seed [--force]                       fill the database with a small demo shop (refused in production without --force)
-  cli create-mechanic                      when the shop has no mechanic (a new shop, or one left without staff): create one
-                                           from BOOTSTRAP_MECHANIC_EMAIL, BOOTSTRAP_MECHANIC_PASSWORD and BOOTSTRAP_MECHANIC_NAME
+  cli create-mechanic                      when the shop has no mechanic (a new shop, or one left without staff): create its
+                                           owner from BOOTSTRAP_MECHANIC_EMAIL, BOOTSTRAP_MECHANIC_PASSWORD and BOOTSTRAP_MECHANIC_NAME
   cli openapi [file]                       write the OpenAPI document (default: openapi.json)`;
 
 /** The services for a one-off command: no rate limits, no cache, no Redis (it serves no requests). */
@@ -52,8 +54,14 @@ async function main(args: string[]): Promise<number> {
       try {
         const created = await seedDemoShop(running.services);
         log.info({ created }, 'demo shop seeded');
+        const logins = [
+          ['owner', DEMO_MECHANIC],
+          ['service writer', DEMO_SERVICE_WRITER],
+          ['technician', DEMO_TECHNICIAN],
+          ['customer', DEMO_CUSTOMER],
+        ] as const;
         console.log(
-          `Demo logins:\n  mechanic  ${DEMO_MECHANIC.email} / ${DEMO_MECHANIC.password}\n  customer  ${DEMO_CUSTOMER.email} / ${DEMO_CUSTOMER.password}`,
+          `Demo logins:\n${logins.map(([role, { email, password }]) => `  ${role.padEnd(14)}  ${email} / ${password}`).join('\n')}`,
         );
       } finally {
         await running.close();
@@ -74,7 +82,7 @@ async function main(args: string[]): Promise<number> {
           console.error('The shop has a mechanic: nothing was created (mechanics add mechanics with POST /mechanics).');
           return 1;
         }
-        console.log(`Created mechanic ${mechanic.id} (${mechanic.email}): log in with POST /mechanics/login.`);
+        console.log(`Created mechanic ${mechanic.id} (${mechanic.email}), the shop's owner: log in with POST /mechanics/login.`);
       } finally {
         await running.close();
       }

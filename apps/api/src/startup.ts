@@ -28,8 +28,8 @@ export async function migrate(config: Pick<Config, 'DATABASE_URL'>, log: Logger)
 }
 
 /**
- * Creates a mechanic from BOOTSTRAP_MECHANIC_* whenever the shop has none: the
- * first account of a new install, or the way back for a shop left without staff
+ * Creates a mechanic, the shop's owner, from BOOTSTRAP_MECHANIC_* whenever the
+ * shop has none: the first account of a new install, or the way back for a shop left without staff
  * (`POST /mechanics` is open to anonymous callers only until the shop's first
  * mechanic, and never again). Does nothing while the shop has a mechanic, or
  * when the variables are not set. Resolves to the mechanic it created.
@@ -49,7 +49,7 @@ export async function bootstrapFirstMechanic(services: AppServices, config: Conf
     throw new ConfigError(`Invalid configuration:\n${problems.join('\n')}`);
   }
   const mechanic = await openShop(services, profile.data);
-  if (mechanic) log.info({ mechanic_id: mechanic.id }, 'created a mechanic from BOOTSTRAP_MECHANIC_EMAIL: the shop had none');
+  if (mechanic) log.info({ mechanic_id: mechanic.id }, "created the shop's owner from BOOTSTRAP_MECHANIC_EMAIL: the shop had none");
   return mechanic;
 }
 

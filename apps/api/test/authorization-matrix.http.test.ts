@@ -14,54 +14,79 @@ import { request, startTestServer, type JsonResponse, type TestServer } from './
  */
 
 /**
- * Who calls. The three tokens that must not authenticate are a mechanic's token
+ * Who calls. The three tokens that must not authenticate are the owner's token
  * (the strongest one to forge) made expired with the right key, or signed with
- * another key. "owner" is the customer whose objects the call involves;
- * "mechanic" is the mechanic the call involves (on `/mechanics/{id}`: that
- * account). The two "other" accounts are bystanders.
+ * another key. "customer" is the customer whose objects the call involves;
+ * "technician" is the technician the call involves: assigned to the call's
+ * ticket, and on `/mechanics/{id}` that account. "owner" (the account that
+ * opened the shop) and "serviceWriter" are staff the call does not involve;
+ * the two "other" accounts are bystanders ("otherTechnician" is assigned to no
+ * ticket of the call).
  */
-const CALLERS = ['none', 'garbage', 'expired', 'otherKey', 'owner', 'otherCustomer', 'mechanic', 'otherMechanic'] as const;
+const CALLERS = [
+  'none',
+  'garbage',
+  'expired',
+  'otherKey',
+  'customer',
+  'otherCustomer',
+  'owner',
+  'serviceWriter',
+  'technician',
+  'otherTechnician',
+] as const;
 type Caller = (typeof CALLERS)[number];
+type Staff = Extract<Caller, 'owner' | 'serviceWriter' | 'technician' | 'otherTechnician'>;
 /** One status per caller, in the order of `CALLERS`. */
 type StatusPerCaller<Callers extends readonly Caller[]> = { readonly [Index in keyof Callers]: number };
 type Statuses = StatusPerCaller<typeof CALLERS>;
 
+/**
+ * A row per REST route; a route whose rule depends on what the request asks
+ * has a row per kind of request, named after the route in parentheses.
+ */
 // Aligned by hand: the table is read by columns.
 // prettier-ignore
 const EXPECTED_STATUS = {
-  //                                                   no token  garbage  expired  other key  owner  other customer  mechanic  other mechanic
-  'POST /customers':                                   [201,     201,     201,     201,       201,   201,            201,      201],
-  'POST /customers/login':                             [200,     200,     200,     200,       200,   200,            200,      200],
-  'GET /customers':                                    [401,     401,     401,     401,       403,   403,            200,      200],
-  'GET /customers/my-tickets':                         [401,     401,     401,     401,       200,   200,            403,      403],
-  'GET /customers/{id}':                               [401,     401,     401,     401,       200,   403,            200,      200],
-  'PUT /customers/{id}':                               [401,     401,     401,     401,       200,   403,            403,      403],
-  'DELETE /customers/{id}':                            [401,     401,     401,     401,       204,   403,            403,      403],
-  'POST /mechanics':                                   [401,     401,     401,     401,       403,   403,            201,      201],
-  'POST /mechanics/login':                             [200,     200,     200,     200,       200,   200,            200,      200],
-  'GET /mechanics':                                    [200,     200,     200,     200,       200,   200,            200,      200],
-  'GET /mechanics/top':                                [200,     200,     200,     200,       200,   200,            200,      200],
-  'GET /mechanics/{id}':                               [200,     200,     200,     200,       200,   200,            200,      200],
-  'PUT /mechanics/{id}':                               [401,     401,     401,     401,       403,   403,            200,      403],
-  'DELETE /mechanics/{id}':                            [401,     401,     401,     401,       403,   403,            204,      403],
-  'POST /service_tickets':                             [401,     401,     401,     401,       201,   201,            403,      403],
-  'GET /service_tickets':                              [401,     401,     401,     401,       403,   403,            200,      200],
-  'GET /service_tickets/{id}':                         [401,     401,     401,     401,       200,   404,            200,      200],
-  'PUT /service_tickets/{id}/edit':                    [401,     401,     401,     401,       403,   403,            200,      200],
-  'DELETE /service_tickets/{id}':                      [401,     401,     401,     401,       403,   403,            204,      204],
-  'POST /service_tickets/{id}/parts':                  [401,     401,     401,     401,       403,   403,            200,      200],
-  'DELETE /service_tickets/{id}/parts/{inventory_id}': [401,     401,     401,     401,       403,   403,            204,      204],
-  'POST /inventory':                                   [401,     401,     401,     401,       403,   403,            201,      201],
-  'GET /inventory':                                    [401,     401,     401,     401,       403,   403,            200,      200],
-  'GET /inventory/{id}':                               [401,     401,     401,     401,       403,   403,            200,      200],
-  'PUT /inventory/{id}':                               [401,     401,     401,     401,       403,   403,            200,      200],
-  'DELETE /inventory/{id}':                            [401,     401,     401,     401,       403,   403,            204,      204],
-  'POST /assignments':                                 [401,     401,     401,     401,       403,   403,            201,      201],
-  'GET /assignments':                                  [401,     401,     401,     401,       403,   403,            200,      200],
-  'DELETE /assignments':                               [401,     401,     401,     401,       403,   403,            204,      204],
+  //                                                   no token  garbage  expired  other key  customer  other customer  owner  service writer  technician  other technician
+  'POST /customers':                                   [201,     201,     201,     201,       201,      201,            201,   201,            201,        201],
+  'POST /customers/login':                             [200,     200,     200,     200,       200,      200,            200,   200,            200,        200],
+  'GET /customers':                                    [401,     401,     401,     401,       403,      403,            200,   200,            200,        200],
+  'GET /customers/my-tickets':                         [401,     401,     401,     401,       200,      200,            403,   403,            403,        403],
+  'GET /customers/{id}':                               [401,     401,     401,     401,       200,      403,            200,   200,            200,        200],
+  'PUT /customers/{id}':                               [401,     401,     401,     401,       200,      403,            403,   403,            403,        403],
+  'DELETE /customers/{id}':                            [401,     401,     401,     401,       204,      403,            403,   403,            403,        403],
+  'POST /mechanics':                                   [401,     401,     401,     401,       403,      403,            201,   403,            403,        403],
+  'POST /mechanics/login':                             [200,     200,     200,     200,       200,      200,            200,   200,            200,        200],
+  'GET /mechanics':                                    [200,     200,     200,     200,       200,      200,            200,   200,            200,        200],
+  'GET /mechanics/top':                                [200,     200,     200,     200,       200,      200,            200,   200,            200,        200],
+  'GET /mechanics/{id}':                               [200,     200,     200,     200,       200,      200,            200,   200,            200,        200],
+  'PUT /mechanics/{id} (contact details)':             [401,     401,     401,     401,       403,      403,            200,   403,            200,        403],
+  'PUT /mechanics/{id} (salary)':                      [401,     401,     401,     401,       403,      403,            200,   403,            403,        403],
+  'PUT /mechanics/{id}/role':                          [401,     401,     401,     401,       403,      403,            200,   403,            403,        403],
+  'DELETE /mechanics/{id}':                            [401,     401,     401,     401,       403,      403,            204,   403,            204,        403],
+  'GET /me':                                           [401,     401,     401,     401,       200,      200,            200,   200,            200,        200],
+  'POST /service_tickets':                             [401,     401,     401,     401,       201,      201,            403,   403,            403,        403],
+  'GET /service_tickets':                              [401,     401,     401,     401,       403,      403,            200,   200,            200,        200],
+  'GET /service_tickets/{id}':                         [401,     401,     401,     401,       200,      404,            200,   200,            200,        200],
+  'PUT /service_tickets/{id}/edit (mechanics, cost)':  [401,     401,     401,     401,       403,      403,            200,   200,            403,        403],
+  'PUT /service_tickets/{id}/edit (status only)':      [401,     401,     401,     401,       403,      403,            200,   200,            200,        403],
+  'DELETE /service_tickets/{id}':                      [401,     401,     401,     401,       403,      403,            204,   403,            403,        403],
+  'POST /service_tickets/{id}/parts':                  [401,     401,     401,     401,       403,      403,            200,   200,            200,        403],
+  'DELETE /service_tickets/{id}/parts/{inventory_id}': [401,     401,     401,     401,       403,      403,            204,   204,            204,        403],
+  'POST /inventory':                                   [401,     401,     401,     401,       403,      403,            201,   201,            403,        403],
+  'GET /inventory':                                    [401,     401,     401,     401,       403,      403,            200,   200,            200,        200],
+  'GET /inventory/{id}':                               [401,     401,     401,     401,       403,      403,            200,   200,            200,        200],
+  'PUT /inventory/{id}':                               [401,     401,     401,     401,       403,      403,            200,   200,            403,        403],
+  'DELETE /inventory/{id}':                            [401,     401,     401,     401,       403,      403,            204,   204,            403,        403],
+  'POST /assignments':                                 [401,     401,     401,     401,       403,      403,            201,   201,            403,        403],
+  'GET /assignments':                                  [401,     401,     401,     401,       403,      403,            200,   200,            200,        200],
+  'DELETE /assignments':                               [401,     401,     401,     401,       403,      403,            204,   204,            403,        403],
 } satisfies Record<string, Statuses>;
 
-type Route = keyof typeof EXPECTED_STATUS;
+type Row = keyof typeof EXPECTED_STATUS;
+/** The REST route of a row: `PUT /mechanics/{id} (salary)` → `PUT /mechanics/{id}`. */
+const routeOf = (row: string) => row.replace(/ \(.*\)$/, '');
 
 interface Account {
   id: number;
@@ -70,22 +95,18 @@ interface Account {
 }
 
 /**
- * The accounts of one call, and what the others must not see. Calls share four
+ * The accounts of one call, and what the others must not see. Calls share the
  * accounts and never change them: a call that changes or deletes an account
- * gets one of its own (`ownerOfItsOwn`, `mechanicOfItsOwn`), and each set-up makes the
+ * gets one of its own (`customerOfItsOwn`, `technicianOfItsOwn`), and each set-up makes the
  * objects its call reads or consumes. So no call depends on another's.
  */
-interface Scene {
-  owner: Account;
-  mechanic: Account;
-  otherCustomer: Account;
-  otherMechanic: Account;
-  /** Values only the owner and mechanics may see: the owner's account, and the tickets made for them. */
-  ownerData: string[];
-  /** Values only mechanics may see: the mechanics' contact details. */
+interface Scene extends Record<Exclude<Caller, 'none' | 'garbage' | 'expired' | 'otherKey'>, Account> {
+  /** Values only the customer and staff may see: the customer's account, and the tickets made for them. */
+  customerData: string[];
+  /** Values only staff may see: the staff's contact details. */
   staffData: string[];
-  /** Values only one account may see: each mechanic's salary (no owner role yet). */
-  ownData: Partial<Record<Caller, string[]>>;
+  /** Values only one staff account and the owner may see: each account's salary. */
+  salaries: Partial<Record<Staff, string>>;
 }
 
 interface Call {
@@ -93,49 +114,68 @@ interface Call {
   json?: unknown;
 }
 
-/** Per route, a request that succeeds for the authorized callers; its set-up makes what the call reads or consumes. */
-const REQUESTS: Record<Route, (scene: Scene) => Call | Promise<Call>> = {
+/** Per row, a request that succeeds for the authorized callers; its set-up makes what the call reads or consumes. */
+const REQUESTS: Record<Row, (scene: Scene) => Call | Promise<Call>> = {
   'POST /customers': () => ({ path: '/customers', json: newCustomer() }),
-  'POST /customers/login': ({ owner }) => ({ path: '/customers/login', json: { email: owner.email, password: PASSWORD } }),
+  'POST /customers/login': ({ customer }) => ({ path: '/customers/login', json: { email: customer.email, password: PASSWORD } }),
   'GET /customers': () => ({ path: '/customers' }),
   'GET /customers/my-tickets': async (scene) => {
     await openTicket(scene);
     return { path: '/customers/my-tickets' };
   },
-  'GET /customers/{id}': ({ owner }) => ({ path: `/customers/${owner.id}` }),
-  'PUT /customers/{id}': async (scene) => ({ path: `/customers/${(await ownerOfItsOwn(scene)).id}`, json: { phone: '+44 20 7946 0001' } }),
+  'GET /customers/{id}': ({ customer }) => ({ path: `/customers/${customer.id}` }),
+  'PUT /customers/{id}': async (scene) => ({
+    path: `/customers/${(await customerOfItsOwn(scene)).id}`,
+    json: { phone: '+44 20 7946 0001' },
+  }),
   'DELETE /customers/{id}': async (scene) => {
-    const owner = await ownerOfItsOwn(scene);
+    const customer = await customerOfItsOwn(scene);
     await openTicket(scene);
-    return { path: `/customers/${owner.id}` };
+    return { path: `/customers/${customer.id}` };
   },
-  'POST /mechanics': () => ({ path: '/mechanics', json: newMechanic() }),
-  'POST /mechanics/login': ({ mechanic }) => ({ path: '/mechanics/login', json: { email: mechanic.email, password: PASSWORD } }),
-  'GET /mechanics': () => ({ path: '/mechanics' }),
+  'POST /mechanics': () => ({ path: '/mechanics', json: newMechanic({ role: 'technician' }) }),
+  'POST /mechanics/login': ({ technician }) => ({ path: '/mechanics/login', json: { email: technician.email, password: PASSWORD } }),
+  'GET /mechanics': () => ({ path: '/mechanics?per_page=100' }),
   'GET /mechanics/top': () => ({ path: '/mechanics/top' }),
-  'GET /mechanics/{id}': ({ mechanic }) => ({ path: `/mechanics/${mechanic.id}` }),
-  'PUT /mechanics/{id}': async (scene) => ({ path: `/mechanics/${(await mechanicOfItsOwn(scene)).id}`, json: { phone: '+1 555 0101' } }),
-  'DELETE /mechanics/{id}': async (scene) => ({ path: `/mechanics/${(await mechanicOfItsOwn(scene)).id}` }),
+  'GET /mechanics/{id}': ({ technician }) => ({ path: `/mechanics/${technician.id}` }),
+  'PUT /mechanics/{id} (contact details)': async (scene) => ({
+    path: `/mechanics/${(await technicianOfItsOwn(scene)).id}`,
+    json: { phone: '+1 555 0101' },
+  }),
+  'PUT /mechanics/{id} (salary)': async (scene) => ({
+    path: `/mechanics/${(await technicianOfItsOwn(scene)).id}`,
+    json: { salary: '99999.99' },
+  }),
+  'PUT /mechanics/{id}/role': async (scene) => ({
+    path: `/mechanics/${(await technicianOfItsOwn(scene)).id}/role`,
+    json: { role: 'service_writer' },
+  }),
+  'DELETE /mechanics/{id}': async (scene) => ({ path: `/mechanics/${(await technicianOfItsOwn(scene)).id}` }),
+  'GET /me': () => ({ path: '/me' }),
   'POST /service_tickets': () => ({ path: '/service_tickets', json: ticketBody() }),
   'GET /service_tickets': async (scene) => {
-    await openTicket(scene);
-    return { path: `/service_tickets?customer_id=${scene.owner.id}` };
+    await assignedTicket(scene);
+    return { path: `/service_tickets?customer_id=${scene.customer.id}` };
   },
-  'GET /service_tickets/{id}': async (scene) => ({ path: `/service_tickets/${await openTicket(scene)}` }),
-  'PUT /service_tickets/{id}/edit': async (scene) => ({
-    path: `/service_tickets/${await openTicket(scene)}/edit`,
-    json: { add_ids: [scene.mechanic.id], status: 'IN_PROGRESS', cost: '120.00' },
+  'GET /service_tickets/{id}': async (scene) => ({ path: `/service_tickets/${await assignedTicket(scene)}` }),
+  'PUT /service_tickets/{id}/edit (mechanics, cost)': async (scene) => ({
+    path: `/service_tickets/${await assignedTicket(scene)}/edit`,
+    json: { add_ids: [scene.otherTechnician.id], status: 'IN_PROGRESS', cost: '120.00' },
   }),
-  'DELETE /service_tickets/{id}': async (scene) => ({ path: `/service_tickets/${await openTicket(scene)}` }),
+  'PUT /service_tickets/{id}/edit (status only)': async (scene) => ({
+    path: `/service_tickets/${await assignedTicket(scene)}/edit`,
+    json: { status: 'IN_PROGRESS' },
+  }),
+  'DELETE /service_tickets/{id}': async (scene) => ({ path: `/service_tickets/${await assignedTicket(scene)}` }),
   'POST /service_tickets/{id}/parts': async (scene) => ({
-    path: `/service_tickets/${await openTicket(scene)}/parts`,
+    path: `/service_tickets/${await assignedTicket(scene)}/parts`,
     json: { inventory_id: await stockPart(scene), quantity: 2 },
   }),
   'DELETE /service_tickets/{id}/parts/{inventory_id}': async (scene) => {
-    const ticketId = await openTicket(scene);
+    const ticketId = await assignedTicket(scene);
     const partId = await stockPart(scene);
     await made(200, 'POST', `/service_tickets/${ticketId}/parts`, {
-      token: scene.mechanic.token,
+      token: scene.owner.token,
       json: { inventory_id: partId, quantity: 2 },
     });
     return { path: `/service_tickets/${ticketId}/parts/${partId}` };
@@ -150,40 +190,44 @@ const REQUESTS: Record<Route, (scene: Scene) => Call | Promise<Call>> = {
   'DELETE /inventory/{id}': async (scene) => ({ path: `/inventory/${await stockPart(scene)}` }),
   'POST /assignments': async (scene) => ({
     path: '/assignments',
-    json: { service_ticket_id: await openTicket(scene), mechanic_id: scene.mechanic.id },
+    json: { service_ticket_id: await openTicket(scene), mechanic_id: scene.technician.id },
   }),
-  'GET /assignments': async (scene) => ({ path: `/assignments?service_ticket_id=${await assignMechanic(scene)}` }),
+  'GET /assignments': async (scene) => ({ path: `/assignments?service_ticket_id=${await assignedTicket(scene)}` }),
   'DELETE /assignments': async (scene) => ({
-    path: `/assignments?service_ticket_id=${await assignMechanic(scene)}&mechanic_id=${scene.mechanic.id}`,
+    path: `/assignments?service_ticket_id=${await assignedTicket(scene)}&mechanic_id=${scene.technician.id}`,
   }),
 };
 
 let server: TestServer;
 let shared: Scene;
 
+let salarySerial = 0;
+/** A salary nobody else has, to look for in answers. */
+const uniqueSalary = () => `6${String(++salarySerial).padStart(4, '0')}.57`;
+
 beforeAll(async () => {
   server = await startTestServer();
-  // The first mechanic opens the shop: from then on, only mechanics register mechanics.
-  const otherMechanic = await registerMechanic(server);
-  const mechanic = await registerMechanic(server);
-  const owner = await registerOwner();
+  // The first account opens the shop as its owner: from then on, only the owner adds staff.
+  const owner = await registerMechanic(server);
+  const serviceWriter = await registerMechanic(server, { role: 'service_writer' });
+  const technician = await registerMechanic(server, { role: 'technician' });
+  const otherTechnician = await registerMechanic(server, { role: 'technician' });
+  const customer = await registerNamedCustomer();
   const otherCustomer = await registerCustomer(server);
-  // Salaries nobody else has, to look for in answers.
-  const salaries = { mechanic: '61234.57', otherMechanic: '72345.68' };
-  for (const [account, salary] of [
-    [mechanic, salaries.mechanic],
-    [otherMechanic, salaries.otherMechanic],
-  ] as const) {
-    await made(200, 'PUT', `/mechanics/${account.id}`, { token: account.token, json: { salary } });
+  const staff = { owner, serviceWriter, technician, otherTechnician };
+  const salaries: Scene['salaries'] = {};
+  // Only the owner sets salaries, their own included.
+  for (const [name, account] of Object.entries(staff) as Array<[Staff, Account]>) {
+    salaries[name] = uniqueSalary();
+    await made(200, 'PUT', `/mechanics/${account.id}`, { token: owner.token, json: { salary: salaries[name] } });
   }
   shared = {
-    owner,
-    mechanic,
+    ...staff,
+    customer,
     otherCustomer,
-    otherMechanic,
-    ownerData: [owner.name, owner.email],
-    staffData: [mechanic.email, otherMechanic.email],
-    ownData: { mechanic: [salaries.mechanic], otherMechanic: [salaries.otherMechanic] },
+    customerData: [customer.name, customer.email],
+    staffData: Object.values(staff).map((account) => account.email),
+    salaries,
   };
 });
 afterAll(() => server.close());
@@ -198,26 +242,33 @@ const ticketBody = () => ({
 const partBody = () => ({ part_name: 'Brake pad set', description: 'Front, ceramic', price: '49.90', quantity: 5 });
 
 /** The scene of one call: the shared accounts, until the call's set-up replaces one. */
-const stage = (): Scene => ({ ...shared, ownerData: [...shared.ownerData], staffData: [...shared.staffData] });
+const stage = (): Scene => ({
+  ...shared,
+  customerData: [...shared.customerData],
+  staffData: [...shared.staffData],
+  salaries: { ...shared.salaries },
+});
 
 /** A customer with a name nobody else has, to look for in answers. */
-async function registerOwner() {
-  const name = `Owner ${randomUUID()}`;
+async function registerNamedCustomer() {
+  const name = `Customer ${randomUUID()}`;
   return { ...(await registerCustomer(server, { name })), name };
 }
 
-/** For a call that changes or deletes the owner's account: an owner of its own. */
-async function ownerOfItsOwn(scene: Scene): Promise<Account> {
-  const owner = await registerOwner();
-  scene.ownerData.push(owner.name, owner.email);
-  return (scene.owner = owner);
+/** For a call that changes or deletes the customer's account: a customer of its own. */
+async function customerOfItsOwn(scene: Scene): Promise<Account> {
+  const customer = await registerNamedCustomer();
+  scene.customerData.push(customer.name, customer.email);
+  return (scene.customer = customer);
 }
 
-/** For a call that changes or deletes the mechanic's account: a mechanic of its own. */
-async function mechanicOfItsOwn(scene: Scene): Promise<Account> {
-  const mechanic = await registerMechanic(server);
-  scene.staffData.push(mechanic.email);
-  return (scene.mechanic = mechanic);
+/** For a call that changes or deletes the technician's account: a technician of its own. */
+async function technicianOfItsOwn(scene: Scene): Promise<Account> {
+  const salary = uniqueSalary();
+  const technician = await registerMechanic(server, { role: 'technician', salary }, scene.owner.token);
+  scene.staffData.push(technician.email);
+  scene.salaries.technician = salary;
+  return (scene.technician = technician);
 }
 
 /** A set-up request that must succeed with `status`; its body. */
@@ -227,26 +278,26 @@ async function made(status: number, method: string, path: string, options: { tok
   return response.body;
 }
 
-/** A ticket of the scene's owner; its id. */
+/** A ticket of the scene's customer, with no mechanic; its id. */
 async function openTicket(scene: Scene): Promise<number> {
   const body = ticketBody();
-  scene.ownerData.push(body.title, body.vin);
-  return (await made(201, 'POST', '/service_tickets', { token: scene.owner.token, json: body })).id;
+  scene.customerData.push(body.title, body.vin);
+  return (await made(201, 'POST', '/service_tickets', { token: scene.customer.token, json: body })).id;
+}
+
+/** A ticket of the scene's customer with the scene's technician assigned to it; the ticket's id. */
+async function assignedTicket(scene: Scene): Promise<number> {
+  const ticketId = await openTicket(scene);
+  await made(201, 'POST', '/assignments', {
+    token: scene.owner.token,
+    json: { service_ticket_id: ticketId, mechanic_id: scene.technician.id },
+  });
+  return ticketId;
 }
 
 /** An inventory item with stock; its id. */
 async function stockPart(scene: Scene): Promise<number> {
-  return (await made(201, 'POST', '/inventory', { token: scene.mechanic.token, json: partBody() })).id;
-}
-
-/** The scene's mechanic assigned to a ticket of the owner; the ticket's id. */
-async function assignMechanic(scene: Scene): Promise<number> {
-  const ticketId = await openTicket(scene);
-  await made(201, 'POST', '/assignments', {
-    token: scene.mechanic.token,
-    json: { service_ticket_id: ticketId, mechanic_id: scene.mechanic.id },
-  });
-  return ticketId;
+  return (await made(201, 'POST', '/inventory', { token: scene.owner.token, json: partBody() })).id;
 }
 
 const ANOTHER_SECRET = 'another-secret-that-is-at-least-32-bytes-long';
@@ -266,16 +317,16 @@ function forgeToken(principal: { role: Role; id: number }, secret: string, issue
 const now = () => Math.floor(Date.now() / 1000);
 
 async function tokenOf(caller: Caller, scene: Scene): Promise<string | undefined> {
-  const mechanic = { role: 'mechanic' as const, id: scene.mechanic.id };
+  const owner = { role: 'mechanic' as const, id: scene.owner.id };
   switch (caller) {
     case 'none':
       return undefined;
     case 'garbage':
       return 'not-a-token';
     case 'expired':
-      return forgeToken(mechanic, TEST_JWT_SECRET, now() - 2 * 3600);
+      return forgeToken(owner, TEST_JWT_SECRET, now() - 2 * 3600);
     case 'otherKey':
-      return forgeToken(mechanic, ANOTHER_SECRET, now());
+      return forgeToken(owner, ANOTHER_SECRET, now());
     default:
       return scene[caller].token;
   }
@@ -290,15 +341,16 @@ const CHALLENGES: Partial<Record<Caller, string>> = {
 };
 
 const REFUSALS: Record<number, ProblemCode> = { 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found' };
-const MECHANICS: ReadonlySet<Caller> = new Set(['mechanic', 'otherMechanic']);
+const STAFF: ReadonlySet<Caller> = new Set<Staff>(['owner', 'serviceWriter', 'technician', 'otherTechnician']);
 const PROBLEM_FIELDS = new Set(['type', 'title', 'status', 'detail', 'code', 'errors', 'request_id']);
 
 function expectNoDataFor(caller: Caller, scene: Scene, response: JsonResponse) {
   const text = JSON.stringify(response.body ?? null);
   const hidden = [
-    ...(MECHANICS.has(caller) ? [] : scene.staffData),
-    ...(MECHANICS.has(caller) || caller === 'owner' ? [] : scene.ownerData),
-    ...Object.entries(scene.ownData).flatMap(([account, values]) => (account === caller ? [] : values)),
+    ...(STAFF.has(caller) ? [] : scene.staffData),
+    ...(STAFF.has(caller) || caller === 'customer' ? [] : scene.customerData),
+    // The owner sees every salary; anyone else their own only.
+    ...(caller === 'owner' ? [] : Object.entries(scene.salaries).flatMap(([account, salary]) => (account === caller ? [] : [salary]))),
   ];
   for (const value of hidden) expect(text, `shows ${value}`).not.toContain(value);
 }
@@ -311,18 +363,18 @@ function expectRefusal(caller: Caller, response: JsonResponse, status: number) {
 }
 
 describe('the authorization matrix', () => {
-  it('has one row for each REST route', () => {
+  it('has a row for each REST route', () => {
     const routes = restRoutesOf(appRouter).map(({ method, path }) => `${method} ${path}`);
     const rows = Object.keys(EXPECTED_STATUS);
     // Named, not counted: the failure says which row to add or remove.
     expect({
-      'routes without a row': routes.filter((route) => !rows.includes(route)),
-      'rows without a route': rows.filter((row) => !routes.includes(row)),
+      'routes without a row': routes.filter((route) => !rows.some((row) => routeOf(row) === route)),
+      'rows without a route': rows.filter((row) => !routes.includes(routeOf(row))),
     }).toEqual({ 'routes without a row': [], 'rows without a route': [] });
   });
 
   it('refuses the forged tokens for what they test only: forged with the right key and time, a token works', async () => {
-    const token = await forgeToken({ role: 'mechanic', id: shared.mechanic.id }, TEST_JWT_SECRET, now());
+    const token = await forgeToken({ role: 'mechanic', id: shared.owner.id }, TEST_JWT_SECRET, now());
     expect((await request(server, 'GET', '/customers', { token })).status).toBe(200);
   });
 
@@ -336,12 +388,28 @@ describe('the authorization matrix', () => {
     expect(await answer(ticketId)).toEqual(await answer(missingId));
   });
 
-  describe.each(Object.keys(EXPECTED_STATUS) as Route[])('%s', (route) => {
-    const method = route.slice(0, route.indexOf(' '));
-    const cases = CALLERS.map((caller, index) => ({ caller, status: EXPECTED_STATUS[route][index]! }));
+  it('tells a refused staff member why: the roles the route needs, or that the ticket is not assigned to them', async () => {
+    const scene = stage();
+    const ticketId = await assignedTicket(scene);
+    const byServiceWriter = await request(server, 'DELETE', `/service_tickets/${ticketId}`, { token: scene.serviceWriter.token });
+    expect(byServiceWriter.body).toMatchObject({ status: 403, code: 'forbidden', detail: expect.stringContaining('owner') });
+    const byOtherTechnician = await request(server, 'PUT', `/service_tickets/${ticketId}/edit`, {
+      token: scene.otherTechnician.token,
+      json: { status: 'IN_PROGRESS' },
+    });
+    expect(byOtherTechnician.body).toMatchObject({
+      status: 403,
+      code: 'forbidden',
+      detail: expect.stringContaining('not assigned to this ticket'),
+    });
+  });
+
+  describe.each(Object.keys(EXPECTED_STATUS) as Row[])('%s', (row) => {
+    const method = row.slice(0, row.indexOf(' '));
+    const cases = CALLERS.map((caller, index) => ({ caller, status: EXPECTED_STATUS[row][index]! }));
     it.each(cases)('$caller → $status', async ({ caller, status }) => {
       const scene = stage();
-      const call = await REQUESTS[route](scene);
+      const call = await REQUESTS[row](scene);
       const response = await request(server, method, call.path, { token: await tokenOf(caller, scene), json: call.json });
       expect(response.status, JSON.stringify(response.body)).toBe(status);
       expectNoDataFor(caller, scene, response);

@@ -35,7 +35,7 @@ describe.skipIf(testProvider() !== 'sqlite')('cache keys', () => {
       const caller: { token: string; principal: Principal } =
         route.meta.access === 'customer'
           ? { token: customer.token, principal: { role: 'customer', id: customer.id } }
-          : { token: mechanic.token, principal: { role: 'mechanic', id: mechanic.id } };
+          : { token: mechanic.token, principal: { role: 'mechanic', id: mechanic.id, staffRole: mechanic.role } };
       // Repeated and coercible query values, the cases where trpc-to-openapi's input is easy to rebuild wrongly.
       const url = new URL(`${route.path.replace(/\{\w+\}/g, String(mechanic.id))}?page=1&z=b&z=a&limit=03`, server.url);
       const lookedUp = vi.spyOn(server.app.services.cache, 'get');

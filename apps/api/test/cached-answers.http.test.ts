@@ -45,7 +45,7 @@ describe.skipIf(testProvider() !== 'sqlite')('cached public reads over REST', ()
     const mechanic = await registerMechanic(server);
     const customer = await registerCustomer(server);
     const anonymous = await request(server, 'GET', `/mechanics/${mechanic.id}`);
-    expect(anonymous.body).toEqual({ id: mechanic.id, name: 'Grace Hopper' });
+    expect(anonymous.body).toEqual({ id: mechanic.id, name: 'Grace Hopper', role: 'owner' });
     expect((await request(server, 'GET', `/mechanics/${mechanic.id}`, { token: mechanic.token })).body.email).toBe(mechanic.email);
     expect((await request(server, 'GET', `/mechanics/${mechanic.id}`, { token: customer.token })).body).toEqual(anonymous.body);
     expect((await request(server, 'GET', `/mechanics/${mechanic.id}`)).body).toEqual(anonymous.body);

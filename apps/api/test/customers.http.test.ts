@@ -170,7 +170,7 @@ describe('mechanic tokens and customer tokens stay apart', () => {
     expect((await request(server, 'PUT', `/mechanics/${id}`, { ...asCustomer, json: { phone: '+1 555 0199' } })).status).toBe(403);
     expect((await request(server, 'DELETE', `/mechanics/${id}`, asCustomer)).status).toBe(403);
     expect((await request(server, 'GET', '/customers', asCustomer)).status).toBe(403);
-    expect((await request(server, 'GET', `/mechanics/${id}`, asCustomer)).body).toEqual({ id, name: 'Grace Hopper' });
+    expect((await request(server, 'GET', `/mechanics/${id}`, asCustomer)).body).toEqual({ id, name: 'Grace Hopper', role: mechanic.role });
 
     // Each still acts for its own account.
     expect((await request(server, 'GET', `/customers/${id}`, asCustomer)).body).toMatchObject({ id, email: customer.email });

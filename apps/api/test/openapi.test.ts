@@ -1,7 +1,7 @@
 import { validate } from '@scalar/openapi-parser';
-import { appRouter } from '@mechanic-shop/core';
+import { appRouter, StaffRole } from '@mechanic-shop/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TAG_DESCRIPTIONS } from '../src/rest/openapi.ts';
+import { STAFF_ROLE_NAMES, TAG_DESCRIPTIONS } from '../src/rest/openapi.ts';
 import { restRoutesOf } from '../src/rest/routes.ts';
 import { request, startTestServer, type TestServer } from './server-harness.ts';
 
@@ -87,6 +87,21 @@ describe('GET /openapi.json', () => {
       const responses = document.paths[route.path][route.method.toLowerCase()].responses as Record<string, unknown>;
       const successes = Object.keys(responses).filter((status) => status.startsWith('2'));
       expect(successes, `${route.method} ${route.path}`).toEqual([String(route.meta.successStatus ?? 200)]);
+    }
+  });
+
+  it('names, in the Access line of each staff operation, the roles that may call it and no other', () => {
+    for (const route of restRoutesOf(appRouter)) {
+      const name = `${route.method} ${route.path}`;
+      const description = String(document.paths[route.path][route.method.toLowerCase()].description);
+      const staffSentence = /\*\*Access:\*\* Staff token: ([^.]*)\./.exec(description)?.[1];
+      if (route.meta.access !== 'mechanic') {
+        expect(staffSentence, name).toBeUndefined();
+        continue;
+      }
+      const allowed = route.meta.staffRoles ?? StaffRole.options;
+      const named = StaffRole.options.filter((role) => staffSentence?.split(/,? or |, /).includes(STAFF_ROLE_NAMES[role]));
+      expect(named, name).toEqual(StaffRole.options.filter((role) => allowed.includes(role)));
     }
   });
 

@@ -14,6 +14,6 @@ describe.runIf(process.env.TEST_DATABASE === 'sqlite')("the README's route table
   it('has a row per REST route, saying who may call it', () => {
     const rows = routeTableOf(appRouter).split('\n').slice(2);
     expect(rows.map((row) => row.split('`')[1])).toEqual(restRoutesOf(appRouter).map(({ method, path }) => `${method} ${path}`));
-    expect(rows).toContainEqual(expect.stringMatching(/^\| `PUT \/mechanics\/\{id\}` +\| Mechanic token\. Only: own account only\. +\|$/));
+    expect(rows).toContainEqual(expect.stringMatching(/^\| `PUT \/mechanics\/\{id\}\/role` +\| Staff token: owner\. +\|$/));
   });
 });

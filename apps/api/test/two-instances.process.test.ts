@@ -79,27 +79,9 @@ describe.skipIf(!withRedis)(`two API processes on one ${provider} and one Redis`
   });
 
   it("never serves an answer older than a write the other instance has answered, nor trusts a deleted account's token", async () => {
-    const scratch = await createScratchDatabase(provider);
-    cleanups.push(() => scratch.drop());
-    const env = {
-      DATABASE_URL: scratch.url,
-      REDIS_URL: TEST_REDIS_URL,
-      REDIS_KEY_PREFIX: `test-${randomUUID()}`,
-      // Only a shared version can make a cached answer fresh; limits would only slow the loop.
-      CACHE_TTL_SECONDS: '600',
-      RATE_LIMIT: 'off',
-    };
-    const a = await startApiProcess(env);
-    cleanups.push(() => a.stop());
-    await a.waitForLog((line) => line.msg === 'ready');
-    const b = await startApiProcess(env);
-    cleanups.push(() => b.stop());
-    await b.waitForLog((line) => line.msg === 'ready');
-
+    const [a, b] = await startCachingPair();
     const founder = newMechanic();
     expect((await request(a, 'POST', '/mechanics', { json: founder })).status).toBe(201);
-    const login = async (api: ApiProcess, body: { email: string; password: string }) =>
-      (await request(api, 'POST', '/mechanics/login', { json: { email: body.email, password: body.password } })).body.token as string;
     const token = await login(a, founder);
     const item = (await request(a, 'POST', '/inventory', { token, json: { part_name: 'Fuse', price: '1.00', quantity: 0 } })).body;
     const quantityOn = async (api: ApiProcess) => (await request(api, 'GET', `/inventory/${item.id}`, { token })).body.quantity;
@@ -121,4 +103,57 @@ describe.skipIf(!withRedis)(`two API processes on one ${provider} and one Redis`
     expect(await a.stop()).toBe(0);
     expect(await b.stop()).toBe(0);
   });
+
+  it('applies a role changed through one instance from the next request through the other', async () => {
+    const [a, b] = await startCachingPair();
+    const owner = newMechanic();
+    expect((await request(a, 'POST', '/mechanics', { json: owner })).status).toBe(201);
+    const ownerToken = await login(a, owner);
+    const colleague = newMechanic({ role: 'service_writer' });
+    const { id } = (await request(a, 'POST', '/mechanics', { token: ownerToken, json: colleague })).body;
+    const token = await login(a, colleague);
+    const setRole = async (role: string) =>
+      expect((await request(a, 'PUT', `/mechanics/${id}/role`, { token: ownerToken, json: { role } })).status).toBe(200);
+    // A service writer stocks parts, a technician may not; GET /me says the role B holds for the account.
+    const onB = async () => [
+      (await request(b, 'POST', '/inventory', { token, json: { part_name: 'Fuse', price: '1.00', quantity: 1 } })).status,
+      (await request(b, 'GET', '/me', { token })).body.role,
+    ];
+    for (let round = 0; round < 10; round++) {
+      expect(await onB()).toEqual([201, 'service_writer']); // the role is cached on B
+      await setRole('technician');
+      expect(await onB()).toEqual([403, 'technician']);
+      await setRole('service_writer');
+    }
+    expect(await a.stop()).toBe(0);
+    expect(await b.stop()).toBe(0);
+  });
 });
+
+/**
+ * Two instances on a new database and one Redis key space, started one after
+ * the other, with answers cached long: only a shared version can make a cached
+ * answer fresh. Without rate limits, which would only slow the loops.
+ */
+async function startCachingPair(): Promise<[ApiProcess, ApiProcess]> {
+  const scratch = await createScratchDatabase(provider);
+  cleanups.push(() => scratch.drop());
+  const env = {
+    DATABASE_URL: scratch.url,
+    REDIS_URL: TEST_REDIS_URL,
+    REDIS_KEY_PREFIX: `test-${randomUUID()}`,
+    CACHE_TTL_SECONDS: '600',
+    RATE_LIMIT: 'off',
+  };
+  const pair: ApiProcess[] = [];
+  for (let index = 0; index < 2; index++) {
+    const api = await startApiProcess(env);
+    cleanups.push(() => api.stop());
+    await api.waitForLog((line) => line.msg === 'ready');
+    pair.push(api);
+  }
+  return pair as [ApiProcess, ApiProcess];
+}
+
+const login = async (api: ApiProcess, body: { email: string; password: string }) =>
+  (await request(api, 'POST', '/mechanics/login', { json: { email: body.email, password: body.password } })).body.token as string;

@@ -21,6 +21,7 @@ export const PROBLEMS = {
   email_taken: { status: 409, title: 'That email is already registered' },
   conflict: { status: 409, title: 'The request conflicts with the current state' },
   last_mechanic: { status: 409, title: "The shop's last mechanic account cannot be deleted" },
+  last_owner: { status: 409, title: "The shop's last owner cannot be demoted or deleted" },
   assignment_exists: { status: 409, title: 'That mechanic is already assigned to that ticket' },
   insufficient_stock: { status: 409, title: 'Not enough of that part in stock' },
   inventory_in_use: { status: 409, title: 'That part is on service tickets' },

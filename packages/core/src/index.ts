@@ -11,7 +11,7 @@ export { mysqlTlsOf, type MysqlTls } from './db/mysql-settings.ts';
 export { providerOf, PROVIDERS, sqlitePath, type Provider } from './db/provider.ts';
 export { migrateDatabase, resolveMigration, MigrationError, type MigrationReport } from './db/migrate.ts';
 export { isDatabaseUnavailable } from './db/errors.ts';
-export type { Principal, Role, TokenSettings } from './auth/tokens.ts';
+export type { Principal, Role, StaffPrincipal, TokenSettings } from './auth/tokens.ts';
 export {
   DEFAULT_RATE_LIMITS,
   rateLimitedDetail,
@@ -22,9 +22,10 @@ export {
 } from './rate-limit/limiter.ts';
 export { DEFAULT_CACHE_SETTINGS, RESOURCES, type CacheSettings, type Resource } from './cache/response-cache.ts';
 export type { CachePolicy, ReadRoute, RouteDefinition, WriteRoute } from './trpc/meta.ts';
-export { DEMO_CUSTOMER, DEMO_MECHANIC, seedDemoShop, type SeedReport } from './demo/demo-shop.ts';
-export { NewMechanic, type Mechanic } from './mechanics/mechanic.schemas.ts';
+export { DEMO_CUSTOMER, DEMO_MECHANIC, DEMO_SERVICE_WRITER, DEMO_TECHNICIAN, seedDemoShop, type SeedReport } from './demo/demo-shop.ts';
+export { NewMechanic, StaffRole, type Mechanic } from './mechanics/mechanic.schemas.ts';
 export { openShop } from './mechanics/mechanic.service.ts';
 export { answerKey } from './trpc/middleware/cache.ts';
+export { describeStaffRoles } from './trpc/middleware/access.ts';
 export { MAX_INPUT_DEPTH, nestedDeeperThan } from './shared/input-depth.ts';
 export { MAX_BATCH_SIZE } from './trpc/batch.ts';

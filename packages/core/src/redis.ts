@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import type { Logger } from './app-services.ts';
 
@@ -31,4 +33,20 @@ export function connectRedis(url: string, log: Logger, role: string): Redis {
     log.info({ redis: role }, 'Redis is reachable again');
   });
   return redis;
+}
+
+/**
+ * Waits for a new connection's first contact with Redis, at most `timeoutMs`.
+ * Without it, the first requests of a starting instance found the connection not
+ * yet ready and spent their rate-limit budget in the in-memory insurance limiter
+ * instead of the shared one. A Redis that is down delays start-up by the timeout
+ * only; the instance then serves on its own until Redis answers.
+ */
+export async function firstContact(redis: Redis, timeoutMs: number): Promise<void> {
+  if (redis.status === 'ready') return;
+  const timer = new AbortController();
+  await Promise.race([once(redis, 'ready', { signal: timer.signal }), sleep(timeoutMs, undefined, { signal: timer.signal })]).catch(
+    () => {},
+  );
+  timer.abort();
 }

@@ -27,15 +27,18 @@ describe('every procedure of the router', () => {
   });
 
   it('caches per caller whatever depends on who asks among callers of one role', () => {
-    for (const path of ['serviceTickets.byId', 'customers.myTickets']) {
+    for (const path of ['serviceTickets.byId', 'customers.myTickets', 'mechanics.list', 'mechanics.byId', 'me.get']) {
       const meta = procedures.find((procedure) => procedure.path === path)!.meta;
       expect(meta.cache, path).toMatchObject({ scope: 'caller' });
     }
   });
 });
 
+/** Routers that are no resource of their own: `me` shows the caller's account, a customer or a mechanic. */
+const VIEW_ROUTERS = ['me'];
+
 describe('the cache resources', () => {
   it('are the router keys, one per resource router', () => {
-    expect([...RESOURCES].sort()).toEqual(Object.keys(appRouter._def.record).sort());
+    expect([...RESOURCES, ...VIEW_ROUTERS].sort()).toEqual(Object.keys(appRouter._def.record).sort());
   });
 });

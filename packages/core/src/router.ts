@@ -3,17 +3,19 @@ import { assignmentRouter } from './assignments/assignment.router.ts';
 import { customerRouter } from './customers/customer.router.ts';
 import { inventoryRouter } from './inventory/inventory.router.ts';
 import { mechanicRouter } from './mechanics/mechanic.router.ts';
+import { meRouter } from './me/me.router.ts';
 import { serviceTicketRouter } from './service-tickets/service-ticket.router.ts';
 import type { ProcedureMeta } from './trpc/meta.ts';
 import { router } from './trpc/procedures.ts';
 
-/** The whole API. Each resource is one router; REST paths live in each procedure's meta. */
+/** The whole API. Each resource is one router, and `me` tells a token who it is; REST paths live in each procedure's meta. */
 export const appRouter = router({
   customers: customerRouter,
   mechanics: mechanicRouter,
   serviceTickets: serviceTicketRouter,
   inventory: inventoryRouter,
   assignments: assignmentRouter,
+  me: meRouter,
 });
 
 export type AppRouter = typeof appRouter;

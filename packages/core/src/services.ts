@@ -6,7 +6,7 @@ import { ResponseCache, type CacheSettings } from './cache/response-cache.ts';
 import { redisVersions, type SharedVersions } from './cache/shared-versions.ts';
 import { openDatabase, type DatabaseSettings } from './db/client.ts';
 import { createRateLimiter, unlimited, type RateLimitSettings } from './rate-limit/limiter.ts';
-import { connectRedis } from './redis.ts';
+import { connectRedis, firstContact } from './redis.ts';
 import type { AppServices, Logger } from './app-services.ts';
 
 export interface AppSettings {
@@ -35,6 +35,7 @@ export async function createServices(settings: AppSettings): Promise<RunningServ
   let sharedVersions: SharedVersions | undefined;
   if (settings.redis) {
     redis = connectRedis(settings.redis.url, settings.log, 'commands');
+    await firstContact(redis, 2_000);
     sharedVersions = redisVersions(redis, `${settings.redis.keyPrefix}:cache-versions`);
   }
   const cache = new ResponseCache(settings.cache, sharedVersions);

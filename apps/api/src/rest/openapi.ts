@@ -1,6 +1,6 @@
 import type { AnyRouter } from '@trpc/server';
 import { generateOpenApiDocument, type OpenAPIObject } from 'trpc-to-openapi';
-import { PROBLEMS, type ProblemCode, type ProcedureMeta } from '@mechanic-shop/core';
+import { PROBLEMS, StaffRole, type ProblemCode, type ProcedureMeta } from '@mechanic-shop/core';
 import { problemType } from '../http/problem.ts';
 import { restRoutesOf, type RestRoute } from './routes.ts';
 
@@ -13,10 +13,11 @@ export const SECURITY_SCHEME = 'bearerAuth';
  */
 export const TAG_DESCRIPTIONS: Record<string, string> = {
   customers: 'Customer accounts and logins.',
-  mechanics: "The shop's staff: accounts, logins and the busiest mechanics.",
+  mechanics: "The shop's staff (owner, service writers, technicians): accounts, roles, logins and the busiest mechanics.",
   'service-tickets': 'Repair jobs on a customer vehicle, with their mechanics and parts.',
-  inventory: 'Parts in stock (mechanics only).',
+  inventory: 'Parts in stock (staff only).',
   assignments: 'Which mechanic works on which ticket.',
+  me: 'Who the token belongs to: a customer, or a member of staff and their role.',
 };
 
 /** The tags the routes use, in the router's order, with their descriptions. */
@@ -117,9 +118,10 @@ function addBodyExamples(operation: Operation, route: RestRoute): void {
 
 /** Who may call a route, in words: said in the docs and in the README's route table (`pnpm docs:routes`). */
 export function accessRule(meta: ProcedureMeta): string {
+  const access = meta.access ?? 'public';
   return [
-    ACCESS_TEXT[meta.access ?? 'public'],
-    meta.ownership && `Only: ${meta.ownership}.`,
+    access === 'mechanic' ? `Staff token: ${staffRolesText(meta.staffRoles ?? StaffRole.options)}.` : ACCESS_TEXT[access],
+    meta.ownership && `${meta.ownership.charAt(0).toUpperCase()}${meta.ownership.slice(1)}.`,
     meta.tokenEffect && `Token: ${meta.tokenEffect}`,
   ]
     .filter(Boolean)
@@ -128,10 +130,19 @@ export function accessRule(meta: ProcedureMeta): string {
 
 const ACCESS_TEXT = {
   public: 'Public.',
-  authenticated: 'Any customer or mechanic token.',
+  authenticated: 'Any customer or staff token.',
   customer: 'Customer token.',
-  mechanic: 'Mechanic token.',
 } as const;
+
+/** A staff role as the docs say it. */
+export const STAFF_ROLE_NAMES: Record<StaffRole, string> = {
+  owner: 'owner',
+  service_writer: 'service writer',
+  technician: 'technician',
+};
+
+const staffRolesText = (roles: readonly StaffRole[]) =>
+  new Intl.ListFormat('en', { type: 'disjunction' }).format(roles.map((role) => STAFF_ROLE_NAMES[role]));
 
 function errorResponses(route: RestRoute, hasInput: boolean): Record<string, unknown> {
   const { meta, method, path } = route;

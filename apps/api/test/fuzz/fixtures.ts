@@ -9,8 +9,9 @@ export interface Account {
 
 /** Who the cases call as. */
 export interface Callers {
-  /** The first mechanic: no case calls as them, so they can always register the others again. */
+  /** The first mechanic, an owner: no case calls as them, so they can mend the mechanic's account. */
   founder: Account;
+  /** An owner too, so that the cases reach past every staff role rule. */
   mechanic: Account;
   customer: Account;
   otherCustomer: Account;
@@ -69,8 +70,17 @@ export const FIXTURES: Fixture[] = [
   {
     resource: 'mechanics',
     names: ['mechanics', 'mechanic_id', 'add_ids', 'remove_ids'],
-    async restore({ server, db, callers }) {
-      if (!usable(await db.mechanic.findUnique({ where: { id: callers.mechanic.id } }))) callers.mechanic = await registerMechanic(server);
+    async restore({ server, db, callers, call }) {
+      // An owner may demote, delete or revoke another owner, so a case as the mechanic may break the founder's account.
+      // Every accepted write is followed by a restore: at most one of the two is broken, and the other mends it.
+      for (const [name, mender] of [
+        ['founder', callers.mechanic],
+        ['mechanic', callers.founder],
+      ] as const) {
+        const account = await db.mechanic.findUnique({ where: { id: callers[name].id } });
+        if (!usable(account)) callers[name] = await registerMechanic(server, { role: 'owner' }, mender.token);
+        else if (account!.role !== 'owner') await call('PUT', `/mechanics/${account!.id}/role`, mender.token, { role: 'owner' });
+      }
       return [callers.mechanic.id, callers.founder.id];
     },
   },
@@ -137,7 +147,7 @@ export async function openFuzzShop(server: TestServer): Promise<FuzzShop> {
   const founder = await registerMechanic(server);
   const callers: Callers = {
     founder,
-    mechanic: await registerMechanic(server),
+    mechanic: await registerMechanic(server, { role: 'owner' }, founder.token),
     customer: await registerCustomer(server),
     otherCustomer: await registerCustomer(server),
   };

@@ -71,3 +71,19 @@ describe('mechanics.top', () => {
     }
   });
 });
+
+describe('assignments by staff role', () => {
+  it('owners and service writers assign and unassign; technicians only list', async () => {
+    const writer = await signUpMechanic(app, { role: 'service_writer' });
+    const technician = await signUpMechanic(app, { role: 'technician' });
+    const ticket = await app.as(ada.token).serviceTickets.open(newTicket());
+    const key = { service_ticket_id: ticket.id, mechanic_id: technician.mechanic.id };
+    expect(await reasonOf(app.as(technician.token).assignments.create(key))).toBe('forbidden');
+    await app.as(writer.token).assignments.create(key);
+    expect((await app.as(technician.token).assignments.list({ service_ticket_id: ticket.id })).items).toEqual([
+      expect.objectContaining(key),
+    ]);
+    expect(await reasonOf(app.as(technician.token).assignments.delete(key))).toBe('forbidden');
+    await app.as(writer.token).assignments.delete(key);
+  });
+});

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Resource } from '../cache/response-cache.ts';
 import { route } from '../trpc/meta.ts';
-import { mechanicProcedure, router } from '../trpc/procedures.ts';
+import { mechanicProcedure, router, staffProcedure } from '../trpc/procedures.ts';
 import { Assignment, AssignmentKey, AssignmentPage, AssignmentQuery, NewAssignment } from './assignment.schemas.ts';
 import * as assignments from './assignment.service.ts';
 
@@ -10,7 +10,7 @@ const tags: ['assignments'] = ['assignments'];
 const invalidates: Resource[] = ['assignments', 'serviceTickets'];
 
 export const assignmentRouter = router({
-  create: mechanicProcedure
+  create: staffProcedure('owner', 'service_writer')
     .meta(
       route({
         method: 'POST',
@@ -42,7 +42,7 @@ export const assignmentRouter = router({
     .output(AssignmentPage)
     .query(({ ctx, input }) => assignments.listAssignments(ctx.services, input)),
 
-  delete: mechanicProcedure
+  delete: staffProcedure('owner', 'service_writer')
     .meta(
       route({
         method: 'DELETE',

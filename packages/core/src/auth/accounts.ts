@@ -1,7 +1,7 @@
 import type { Database, Prisma } from '../db/client.ts';
 import { AppError } from '../errors.ts';
 import type { PasswordHasher } from './passwords.ts';
-import type { IssuedToken, Role, TokenService } from './tokens.ts';
+import type { IssuedToken, Principal, Role, TokenClaims, TokenService } from './tokens.ts';
 
 /**
  * The login-relevant columns of an account of either role that may log in, by
@@ -11,15 +11,21 @@ async function findAccount(db: Database, role: Role, where: { email: string } | 
   const select = { id: true, passwordHash: true, tokenVersion: true } satisfies Prisma.CustomerSelect & Prisma.MechanicSelect;
   return role === 'customer'
     ? db.customer.findUnique({ where: { ...where, erasedAt: null }, select })
-    : db.mechanic.findUnique({ where, select });
+    : db.mechanic.findUnique({ where, select: { ...select, role: true } });
 }
 
 /**
- * The token version of the account behind a token, or `null` when the account is
- * gone: a token works only while its account exists and its version is current.
+ * Who the account behind a token's claims is now, with the token version it
+ * has, or `null` when the account is gone: a token works only while its account
+ * exists and its version is current. A staff account's role comes from here,
+ * not from the token, so that a role change applies to the next request.
  */
-export async function currentTokenVersion(db: Database, role: Role, id: number): Promise<number | null> {
-  return (await findAccount(db, role, { id }))?.tokenVersion ?? null;
+export async function currentAccount(db: Database, claims: TokenClaims): Promise<{ principal: Principal; tokenVersion: number } | null> {
+  const account = await findAccount(db, claims.role, { id: claims.id });
+  if (!account) return null;
+  const principal: Principal =
+    'role' in account ? { role: 'mechanic', id: account.id, staffRole: account.role } : { role: 'customer', id: account.id };
+  return { principal, tokenVersion: account.tokenVersion };
 }
 
 /**

@@ -31,6 +31,16 @@ describe('the authenticator', () => {
     expect((await statementsOf(() => authenticator.authenticate(bearer(ada.token)))).length).toBe(1);
   });
 
+  it("reads a staff account's role from the account, and again after it changed, with the same token", async () => {
+    const owner = await signUpMechanic(app);
+    const staff = await signUpMechanic(app);
+    const { authenticator } = app.services;
+    const principal = { role: 'mechanic', id: staff.mechanic.id };
+    expect(await authenticator.authenticate(bearer(staff.token))).toEqual({ principal: { ...principal, staffRole: 'technician' } });
+    await app.as(owner.token).mechanics.changeRole({ id: staff.mechanic.id, role: 'service_writer' });
+    expect(await authenticator.authenticate(bearer(staff.token))).toEqual({ principal: { ...principal, staffRole: 'service_writer' } });
+  });
+
   it('keeps roles apart: a write to customers does not re-check mechanics', async () => {
     const { token } = await signUpMechanic(app);
     const { authenticator } = app.services;

@@ -1,8 +1,8 @@
 import { LRUCache } from 'lru-cache';
 import type { ResponseCache } from '../cache/response-cache.ts';
 import type { Database } from '../db/client.ts';
-import { currentTokenVersion } from './accounts.ts';
-import type { AuthOutcome, Principal, TokenService } from './tokens.ts';
+import { currentAccount } from './accounts.ts';
+import type { AuthOutcome, Principal, TokenClaims, TokenService } from './tokens.ts';
 
 export interface Authenticator {
   /** Who a request's `Authorization` header says it is, or why it says nobody. */
@@ -25,10 +25,11 @@ interface Trusted {
  * Checks bearer tokens: signature and claims, then that the account still exists
  * and still has the token version the token was issued with (a deleted account's
  * tokens stop working, and so do the tokens issued before a password or email
- * change). A token that passed is remembered until it expires, for at most 30 s,
- * and only while no account of its role has been written since: deleting or
- * changing an account invalidates the `customers` or `mechanics` resource (on
- * every instance, with Redis), so its tokens are checked again on their next use. Most requests then cost no signature check and no
+ * change), and reads a staff account's current role. A token that passed is
+ * remembered until it expires, for at most 30 s, and only while no account of its
+ * role has been written since: deleting or changing an account, its role
+ * included, invalidates the `customers` or `mechanics` resource (on every
+ * instance, with Redis), so its tokens are checked again on their next use. Most requests then cost no signature check and no
  * query, which also keeps them off the thread pool that bcrypt fills during a
  * flood of logins.
  */
@@ -40,7 +41,7 @@ export function createAuthenticator(options: {
 }): Authenticator {
   const { db, tokens, cache } = options;
   const trusted = new LRUCache<string, Trusted>({ max: options.maxTokens ?? 10_000 });
-  const resourceOf = (principal: Principal) => (principal.role === 'customer' ? 'customers' : 'mechanics');
+  const resourceOf = (claims: TokenClaims) => (claims.role === 'customer' ? 'customers' : 'mechanics');
 
   return {
     async authenticate(authorization) {
@@ -58,11 +59,10 @@ export function createAuthenticator(options: {
       }
       const verified = await tokens.verify(token);
       if (!verified.ok) return { principal: null, problem: verified.problem };
-      const { principal } = verified;
-      const [version] = cache.versions([resourceOf(principal)]);
-      if ((await currentTokenVersion(db, principal.role, principal.id)) !== verified.tokenVersion) {
-        return { principal: null, problem: 'revoked' };
-      }
+      const [version] = cache.versions([resourceOf(verified.claims)]);
+      const account = await currentAccount(db, verified.claims);
+      if (account?.tokenVersion !== verified.tokenVersion) return { principal: null, problem: 'revoked' };
+      const { principal } = account;
       trusted.set(token, { principal, until: Math.min(verified.expiresAt, Date.now() + TRUSTED_FOR_MS), version: version! });
       return { principal };
     },

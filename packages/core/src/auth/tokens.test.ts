@@ -23,7 +23,7 @@ describe('tokens', () => {
   it('verify what they issue, with the role and id', async () => {
     const { token, token_type, expires_in } = await tokens.issue({ role: 'mechanic', id: 7, tokenVersion: 0 });
     expect({ token_type, expires_in }).toEqual({ token_type: 'Bearer', expires_in: 600 });
-    expect(await tokens.verify(token)).toMatchObject({ ok: true, principal: { role: 'mechanic', id: 7 }, tokenVersion: 0 });
+    expect(await tokens.verify(token)).toMatchObject({ ok: true, claims: { role: 'mechanic', id: 7 }, tokenVersion: 0 });
   });
 
   it.each([

@@ -1,13 +1,23 @@
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import type { StaffRole } from '../mechanics/mechanic.schemas.ts';
 
 export const ROLES = ['customer', 'mechanic'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Who is calling: an account of one role. */
-export interface Principal {
+/** What a token says: an account of one role. */
+export interface TokenClaims {
   role: Role;
   id: number;
 }
+
+/**
+ * Who is calling: a customer, or a staff account with its staff role. The token
+ * carries only `role: 'mechanic'`; the staff role is read from the account on
+ * each request (see the authenticator), so a role change applies to the next one.
+ */
+export type Principal = { role: 'customer'; id: number } | { role: 'mechanic'; id: number; staffRole: StaffRole };
+/** A staff account calling (`ctx.caller` of the staff procedures). */
+export type StaffPrincipal = Extract<Principal, { role: 'mechanic' }>;
 
 /** Who a request is, or why it is nobody (part of the router's types: plain data only). */
 export type AuthOutcome =
@@ -32,16 +42,16 @@ export interface IssuedToken {
  * that moment. Changing the password or the email raises the version, and the
  * authenticator refuses tokens that carry an older one.
  */
-export interface TokenSubject extends Principal {
+export interface TokenSubject extends TokenClaims {
   tokenVersion: number;
 }
 
 export type VerifiedToken =
-  { ok: true; principal: Principal; tokenVersion: number; expiresAt: number } | { ok: false; problem: 'invalid' | 'expired' };
+  { ok: true; claims: TokenClaims; tokenVersion: number; expiresAt: number } | { ok: false; problem: 'invalid' | 'expired' };
 
 export interface TokenService {
   issue(subject: TokenSubject): Promise<IssuedToken>;
-  /** The principal of a valid token, or why it is not valid (bad signature, wrong issuer… are all "invalid"). */
+  /** The claims of a valid token, or why it is not valid (bad signature, wrong issuer… are all "invalid"). */
   verify(token: string): Promise<VerifiedToken>;
 }
 
@@ -83,7 +93,7 @@ export function createTokenService(settings: TokenSettings): TokenService {
         if (!role || !Number.isSafeInteger(id) || id < 1 || !Number.isSafeInteger(tokenVersion) || payload.exp === undefined) {
           return { ok: false, problem: 'invalid' };
         }
-        return { ok: true, principal: { role, id }, tokenVersion: tokenVersion as number, expiresAt: payload.exp * 1000 };
+        return { ok: true, claims: { role, id }, tokenVersion: tokenVersion as number, expiresAt: payload.exp * 1000 };
       } catch (error) {
         if (error instanceof joseErrors.JWTExpired) return { ok: false, problem: 'expired' };
         if (error instanceof joseErrors.JOSEError || error instanceof TypeError) return { ok: false, problem: 'invalid' };

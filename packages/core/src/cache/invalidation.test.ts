@@ -125,6 +125,10 @@ const WRITES: Record<string, (world: World) => Promise<Run>> = {
     await world.app.as(world.mechanic.token).serviceTickets.edit({ id: world.ticketId, add_ids: [mechanic.id] });
     return { token, call: (caller) => caller.mechanics.delete({ id: mechanic.id }) };
   },
+  'mechanics.changeRole': async (world) => {
+    const { mechanic } = await signUpMechanic(world.app);
+    return asMechanic(world, (caller) => caller.mechanics.changeRole({ id: mechanic.id, role: 'service_writer' }));
+  },
   'serviceTickets.open': async ({ customer }) => ({ token: customer.token, call: (caller) => caller.serviceTickets.open(newTicket()) }),
   'serviceTickets.edit': async (world) => {
     const id = await workedTicket(world);
@@ -184,6 +188,7 @@ const READS: Record<string, (world: World) => Run> = {
   'inventory.list': (world) => asMechanic(world, (caller) => caller.inventory.list({})),
   'inventory.byId': (world) => asMechanic(world, (caller) => caller.inventory.byId({ id: world.itemId })),
   'assignments.list': (world) => asMechanic(world, (caller) => caller.assignments.list({})),
+  'me.get': (world) => asMechanic(world, (caller) => caller.me.get()),
 };
 
 const procedures = listProcedures();

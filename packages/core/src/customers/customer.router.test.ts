@@ -129,7 +129,8 @@ describe('customers.update and customers.delete', () => {
 
 describe('customers.delete keeps the shop records of work done', () => {
   it('erases the person, keeps IN_PROGRESS and COMPLETED tickets intact, deletes PENDING and CANCELLED ones with parts back to stock', async () => {
-    const { token: grace } = await signUpMechanic(app);
+    // An owner: the test adds staff.
+    const { token: grace } = await signUpMechanic(app, { role: 'owner' });
     const mechanic = await app.as(grace).mechanics.register(newCustomerMechanic());
     const bystander = await app.as(grace).mechanics.register(newCustomerMechanic());
     const item = await app.as(grace).inventory.create(newInventoryItem({ quantity: 100 }));
@@ -202,3 +203,14 @@ describe('customers.delete keeps the shop records of work done', () => {
 function newCustomerMechanic() {
   return { ...newCustomer(), salary: '1.00' };
 }
+
+describe('customers by staff role', () => {
+  it('every staff role lists and reads customers', async () => {
+    const { customer } = await signUpCustomer(app);
+    for (const role of ['service_writer', 'technician'] as const) {
+      const { token } = await signUpMechanic(app, { role });
+      expect(await app.as(token).customers.byId({ id: customer.id })).toEqual(customer);
+      expect((await app.as(token).customers.list({ per_page: 100 })).total).toBeGreaterThan(0);
+    }
+  });
+});

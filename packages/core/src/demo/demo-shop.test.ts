@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../testing/index.ts';
-import { DEMO_CUSTOMER, DEMO_MECHANIC, seedDemoShop } from './demo-shop.ts';
+import { DEMO_CUSTOMER, DEMO_MECHANIC, DEMO_SERVICE_WRITER, DEMO_TECHNICIAN, seedDemoShop } from './demo-shop.ts';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -12,7 +12,10 @@ afterAll(() => app.close());
 async function shopContents() {
   const { db } = app.services;
   return {
-    mechanics: await db.mechanic.findMany({ select: { name: true, email: true, salaryCents: true }, orderBy: { email: 'asc' } }),
+    mechanics: await db.mechanic.findMany({
+      select: { name: true, email: true, role: true, salaryCents: true },
+      orderBy: { email: 'asc' },
+    }),
     customers: await db.customer.findMany({ select: { name: true, email: true }, orderBy: { email: 'asc' } }),
     parts: await db.inventoryItem.findMany({ select: { partName: true, priceCents: true, quantity: true }, orderBy: { partName: 'asc' } }),
     tickets: await db.serviceTicket.findMany({
@@ -36,9 +39,22 @@ describe('seedDemoShop', () => {
     expect(await shopContents()).toEqual(before);
   });
 
-  it('gives the demo accounts of the quick start', async () => {
-    await expect(app.as().mechanics.logIn(DEMO_MECHANIC)).resolves.toMatchObject({ token_type: 'Bearer' });
+  it('gives the demo accounts of the quick start: a customer, the owner and one staff account of each other role', async () => {
+    const logins = { owner: DEMO_MECHANIC, service_writer: DEMO_SERVICE_WRITER, technician: DEMO_TECHNICIAN };
+    for (const [role, credentials] of Object.entries(logins)) {
+      const { token } = await app.as().mechanics.logIn(credentials);
+      expect(await app.as(token).me.get()).toMatchObject({ kind: 'staff', email: credentials.email, role });
+    }
     const { token } = await app.as().customers.logIn(DEMO_CUSTOMER);
     expect((await app.as(token).customers.myTickets({})).total).toBe(2);
+  });
+
+  it('assigns the demo technician to tickets, whose status they may change', async () => {
+    const { token } = await app.as().mechanics.logIn(DEMO_TECHNICIAN);
+    const { id } = await app.as(token).me.get();
+    const assigned = await app.as(token).assignments.list({ mechanic_id: id });
+    expect(assigned.total).toBeGreaterThan(0);
+    const ticket = await app.as(token).serviceTickets.byId({ id: assigned.items[0]!.service_ticket_id });
+    await expect(app.as(token).serviceTickets.edit({ id: ticket.id, status: ticket.status })).resolves.toMatchObject({ id: ticket.id });
   });
 });

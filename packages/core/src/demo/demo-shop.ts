@@ -6,36 +6,24 @@ import { registerMechanic } from '../mechanics/mechanic.service.ts';
 import { addPartLine, editTicket, openTicket } from '../service-tickets/service-ticket.service.ts';
 import type { TicketStatus } from '../service-tickets/service-ticket.schemas.ts';
 import type { AppServices } from '../app-services.ts';
+import type { StaffPrincipal } from '../auth/tokens.ts';
+import type { NewMechanic } from '../mechanics/mechanic.schemas.ts';
 
-/** The accounts the README's quick start logs in with. Demo data only: never seed a production shop. */
+/**
+ * The accounts the README's quick start logs in with: the shop's owner, one
+ * staff account of each other role, and a customer. Demo data only: never seed
+ * a production shop.
+ */
 export const DEMO_MECHANIC = { email: 'demo.mechanic@shop.example', password: 'demo mechanic password' };
+export const DEMO_SERVICE_WRITER = { email: 'demo.writer@shop.example', password: 'demo writer password' };
+export const DEMO_TECHNICIAN = { email: 'demo.tech@shop.example', password: 'demo tech password' };
 export const DEMO_CUSTOMER = { email: 'demo.customer@shop.example', password: 'demo customer password' };
 
-const MECHANICS = [
-  {
-    name: 'Dana Reyes',
-    email: DEMO_MECHANIC.email,
-    password: DEMO_MECHANIC.password,
-    phone: '+1 555 0100',
-    address: '14 Garage Row',
-    salary: 61_000_00,
-  },
-  {
-    name: 'Sam Okafor',
-    email: 'sam.okafor@shop.example',
-    password: 'demo staff password',
-    phone: '+1 555 0101',
-    address: '3 Piston Ave',
-    salary: 54_500_00,
-  },
-  {
-    name: 'Lee Novak',
-    email: 'lee.novak@shop.example',
-    password: 'demo staff password',
-    phone: '+1 555 0102',
-    address: '88 Axle St',
-    salary: 49_750_00,
-  },
+const MECHANICS: NewMechanic[] = [
+  // The first one opens the shop: its owner.
+  { name: 'Dana Reyes', ...DEMO_MECHANIC, phone: '+1 555 0100', address: '14 Garage Row', salary: 61_000_00, role: 'owner' },
+  { name: 'Sam Okafor', ...DEMO_SERVICE_WRITER, phone: '+1 555 0101', address: '3 Piston Ave', salary: 54_500_00, role: 'service_writer' },
+  { name: 'Lee Novak', ...DEMO_TECHNICIAN, phone: '+1 555 0102', address: '88 Axle St', salary: 49_750_00, role: 'technician' },
   {
     name: 'Priya Shah',
     email: 'priya.shah@shop.example',
@@ -43,6 +31,7 @@ const MECHANICS = [
     phone: '+1 555 0103',
     address: '5 Clutch Ct',
     salary: 58_200_00,
+    role: 'technician',
   },
 ];
 
@@ -133,6 +122,7 @@ const TICKETS: DemoTicket[] = [
     description: 'Rough idle, check engine light on',
     vin: '2T1BURHE5JC012345',
     date: '2026-11-20',
+    // The demo technician's ticket (with another one below): a technician works on the tickets assigned to them.
     mechanics: [0, 2],
     parts: [[5, 4]],
     status: ['IN_PROGRESS'],
@@ -187,6 +177,12 @@ const TICKETS: DemoTicket[] = [
   },
 ];
 
+/** The shop's first owner, as a caller; `null` while the shop has no staff. */
+async function shopOwner({ db }: AppServices): Promise<StaffPrincipal | null> {
+  const owner = await db.mechanic.findFirst({ where: { role: 'owner' }, select: { id: true }, orderBy: { id: 'asc' } });
+  return owner && { role: 'mechanic', id: owner.id, staffRole: 'owner' };
+}
+
 export interface SeedReport {
   mechanics: number;
   customers: number;
@@ -195,7 +191,8 @@ export interface SeedReport {
 }
 
 /**
- * Fills a database with a small, realistic shop: four mechanics, five
+ * Fills a database with a small, realistic shop: four mechanics (an owner, a
+ * service writer and two technicians), five
  * customers, ten parts and seven tickets in every status, with assignments and
  * part lines. Deterministic and idempotent: what exists already (by email, part
  * name, or customer and ticket title) is left alone, so running it again adds
@@ -206,22 +203,18 @@ export async function seedDemoShop(services: AppServices): Promise<SeedReport> {
   const created: SeedReport = { mechanics: 0, customers: 0, parts: 0, tickets: 0 };
 
   const mechanicIds: number[] = [];
-  for (const { password, salary, ...mechanic } of MECHANICS) {
+  for (const mechanic of MECHANICS) {
     const existing = await db.mechanic.findUnique({ where: { email: mechanic.email }, select: { id: true } });
     if (existing) {
       mechanicIds.push(existing.id);
       continue;
     }
-    // The first demo mechanic opens an empty shop; the others are added by it.
-    const registrar = mechanicIds[0] ?? (await db.mechanic.findFirst({ select: { id: true }, orderBy: { id: 'asc' } }))?.id;
-    const registered = await registerMechanic(services, registrar ? { role: 'mechanic', id: registrar } : null, {
-      ...mechanic,
-      salary,
-      password,
-    });
-    mechanicIds.push(registered.id);
+    // The first demo mechanic opens an empty shop; the others are added by an owner.
+    mechanicIds.push((await registerMechanic(services, await shopOwner(services), mechanic)).id);
     created.mechanics++;
   }
+  // The shop's work is done as its owner, who may do all of it.
+  const owner = (await shopOwner(services))!;
 
   const customerIds: number[] = [];
   for (const customer of CUSTOMERS) {
@@ -260,13 +253,13 @@ export async function seedDemoShop(services: AppServices): Promise<SeedReport> {
     });
     for (const mechanic of ticket.mechanics) await assignMechanic(services, { service_ticket_id: id, mechanic_id: mechanicIds[mechanic]! });
     for (const [part, quantity] of ticket.parts) {
-      await addPartLine(services, { id, inventory_id: partIds[part]!, quantity }).catch((error: unknown) => {
+      await addPartLine(services, owner, { id, inventory_id: partIds[part]!, quantity }).catch((error: unknown) => {
         // A shop whose stock ran low since a previous seed: the ticket goes without that part.
         if (!(error instanceof AppError && error.problem === 'insufficient_stock')) throw error;
       });
     }
-    if (ticket.cost) await editTicket(services, { id, cost: ticket.cost });
-    for (const status of ticket.status) await editTicket(services, { id, status });
+    if (ticket.cost) await editTicket(services, owner, { id, cost: ticket.cost });
+    for (const status of ticket.status) await editTicket(services, owner, { id, status });
     created.tickets++;
   }
   return created;

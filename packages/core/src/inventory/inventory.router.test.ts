@@ -72,3 +72,18 @@ describe('searching inventory by name', () => {
     });
   });
 });
+
+describe('inventory by staff role', () => {
+  it('owners and service writers change the inventory; technicians only read it', async () => {
+    const writer = await signUpMechanic(app, { role: 'service_writer' });
+    const technician = await signUpMechanic(app, { role: 'technician' });
+    const item = await app.as(writer.token).inventory.create(newInventoryItem());
+    expect(await app.as(writer.token).inventory.update({ id: item.id, quantity: 7 })).toMatchObject({ quantity: 7 });
+    expect(await app.as(technician.token).inventory.byId({ id: item.id })).toMatchObject({ id: item.id, quantity: 7 });
+    expect((await app.as(technician.token).inventory.list({ per_page: 100 })).items.map(({ id }) => id)).toContain(item.id);
+    expect(await reasonOf(app.as(technician.token).inventory.create(newInventoryItem()))).toBe('forbidden');
+    expect(await reasonOf(app.as(technician.token).inventory.update({ id: item.id, quantity: 1 }))).toBe('forbidden');
+    expect(await reasonOf(app.as(technician.token).inventory.delete({ id: item.id }))).toBe('forbidden');
+    await app.as(writer.token).inventory.delete({ id: item.id });
+  });
+});

@@ -1,14 +1,14 @@
 import { z } from 'zod';
 import { ById } from '../shared/schemas.ts';
 import { route } from '../trpc/meta.ts';
-import { mechanicProcedure, router } from '../trpc/procedures.ts';
+import { mechanicProcedure, router, staffProcedure } from '../trpc/procedures.ts';
 import { InventoryChanges, InventoryItem, InventoryPage, InventoryQuery, NewInventoryItem } from './inventory.schemas.ts';
 import * as inventory from './inventory.service.ts';
 
 const tags: ['inventory'] = ['inventory'];
 
 export const inventoryRouter = router({
-  create: mechanicProcedure
+  create: staffProcedure('owner', 'service_writer')
     .meta(
       route({
         method: 'POST',
@@ -54,7 +54,7 @@ export const inventoryRouter = router({
     .output(InventoryItem)
     .query(({ ctx, input }) => inventory.getInventoryItem(ctx.services, input.id)),
 
-  update: mechanicProcedure
+  update: staffProcedure('owner', 'service_writer')
     .meta(
       route({
         method: 'PUT',
@@ -69,7 +69,7 @@ export const inventoryRouter = router({
     .output(InventoryItem)
     .mutation(({ ctx, input }) => inventory.updateInventoryItem(ctx.services, input)),
 
-  delete: mechanicProcedure
+  delete: staffProcedure('owner', 'service_writer')
     .meta(
       route({
         method: 'DELETE',

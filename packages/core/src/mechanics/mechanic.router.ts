@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { logIn } from '../auth/accounts.ts';
 import { ById, MechanicCredentials, PaginationInput, Token } from '../shared/schemas.ts';
 import { route } from '../trpc/meta.ts';
-import { mechanicProcedure, publicProcedure, router } from '../trpc/procedures.ts';
-import { Mechanic, MechanicChanges, MechanicPage, NewMechanic, TopMechanics, TopMechanicsQuery } from './mechanic.schemas.ts';
+import { mechanicProcedure, publicProcedure, router, staffProcedure } from '../trpc/procedures.ts';
+import { Mechanic, MechanicChanges, MechanicPage, NewMechanic, RoleChange, TopMechanics, TopMechanicsQuery } from './mechanic.schemas.ts';
 import * as mechanics from './mechanic.service.ts';
 
 const tags: ['mechanics'] = ['mechanics'];
@@ -17,12 +17,12 @@ export const mechanicRouter = router({
         rateLimit: 'register',
         invalidates: ['mechanics'],
         tags,
-        summary: 'Register a mechanic',
+        summary: 'Add a staff account, with any role (technician unless said)',
         description:
-          "Open to anyone only while the shop has no mechanic: that request creates the shop's first account. " +
-          'Afterwards it needs a mechanic token (none → 401, a customer token → 403).',
+          "Open to anyone only while the shop has no mechanic: that request creates the shop's first account, its owner, " +
+          "whatever role it asks for. Afterwards it needs an owner's token (none → 401, any other token → 403).",
         successStatus: 201,
-        tokenEffect: 'Required once the shop has its first mechanic: only mechanics register mechanics.',
+        tokenEffect: "Required once the shop has its first mechanic: only the shop's owners add staff.",
         errors: ['email_taken'],
       }),
     )
@@ -52,12 +52,12 @@ export const mechanicRouter = router({
         method: 'GET',
         path: '/mechanics',
         rateLimit: 'read',
-        // Per caller: each mechanic sees their own salary only.
+        // Per caller: which salaries it shows depends on who asks.
         cache: { scope: 'caller', dependsOn: ['mechanics'] },
         tags,
         summary: 'List mechanics',
         tokenEffect:
-          "With a mechanic token the list shows colleagues' contact details and the caller's own salary (nobody else's); otherwise id and name.",
+          "With a staff token: contact details, and salaries (an owner sees everyone's, other staff their own); otherwise id, name and role.",
       }),
     )
     .input(PaginationInput)
@@ -86,12 +86,12 @@ export const mechanicRouter = router({
         method: 'GET',
         path: '/mechanics/{id}',
         rateLimit: 'read',
-        // Per caller: each mechanic sees their own salary only.
+        // Per caller: whether it shows the salary depends on who asks.
         cache: { scope: 'caller', dependsOn: ['mechanics'] },
         tags,
         summary: 'Get a mechanic',
         tokenEffect:
-          "With a mechanic token it shows contact details, and the salary on the caller's own account only; otherwise id and name.",
+          "With a staff token: contact details, and the salary to an owner or on the caller's own account; otherwise id, name and role.",
       }),
     )
     .input(ById)
@@ -106,9 +106,9 @@ export const mechanicRouter = router({
         rateLimit: 'write',
         invalidates: ['mechanics'],
         tags,
-        summary: 'Change your mechanic account (any subset of fields)',
+        summary: 'Change a staff account (any subset of fields)',
         description: 'A new password or email revokes every token issued before it: log in again.',
-        ownership: 'own account only',
+        ownership: 'own contact details and password; an owner changes any account, salaries included',
         errors: ['email_taken'],
       }),
     )
@@ -124,13 +124,30 @@ export const mechanicRouter = router({
         rateLimit: 'write',
         invalidates: ['mechanics', 'assignments'],
         tags,
-        summary: 'Delete your mechanic account',
-        ownership: "own account only; the shop's last mechanic cannot be deleted",
+        summary: 'Delete a staff account',
+        ownership: "own account; an owner deletes any account; the shop's last mechanic and last owner cannot be deleted",
         successStatus: 204,
-        errors: ['last_mechanic'],
+        errors: ['last_mechanic', 'last_owner'],
       }),
     )
     .input(ById)
     .output(z.void())
     .mutation(({ ctx, input }) => mechanics.deleteMechanic(ctx.services, ctx.caller, input.id)),
+
+  changeRole: staffProcedure('owner')
+    .meta(
+      route({
+        method: 'PUT',
+        path: '/mechanics/{id}/role',
+        rateLimit: 'write',
+        invalidates: ['mechanics'],
+        tags,
+        summary: "Change a staff account's role",
+        description: 'Applies from the next request of that account, with the tokens it holds. The shop keeps at least one owner.',
+        errors: ['last_owner'],
+      }),
+    )
+    .input(RoleChange)
+    .output(Mechanic)
+    .mutation(({ ctx, input }) => mechanics.changeMechanicRole(ctx.services, ctx.caller, input)),
 });

@@ -1,5 +1,5 @@
 import { tokenVersionChange } from '../auth/accounts.ts';
-import type { Principal } from '../auth/tokens.ts';
+import type { Principal, StaffPrincipal } from '../auth/tokens.ts';
 import type { Prisma, Transaction } from '../db/client.ts';
 import { inTransaction } from '../db/transactions.ts';
 import { isUniqueViolation } from '../db/errors.ts';
@@ -8,22 +8,36 @@ import { AppError } from '../errors.ts';
 import { formatCents } from '../shared/money.ts';
 import { pageWindow, toPage, type Page, type PaginationInput } from '../shared/schemas.ts';
 import type { AppServices } from '../app-services.ts';
-import type { Mechanic, MechanicChanges, NewMechanic, TopMechanics } from './mechanic.schemas.ts';
+import type { Mechanic, MechanicChanges, NewMechanic, RoleChange, StaffRole, TopMechanics } from './mechanic.schemas.ts';
 
 type Deps = Pick<AppServices, 'db' | 'passwords' | 'tokens'>;
 
-const staffFields = { id: true, name: true, email: true, phone: true, address: true, salaryCents: true } satisfies Prisma.MechanicSelect;
-const publicFields = { id: true, name: true } satisfies Prisma.MechanicSelect;
+const staffFields = {
+  id: true,
+  name: true,
+  role: true,
+  email: true,
+  phone: true,
+  address: true,
+  salaryCents: true,
+} satisfies Prisma.MechanicSelect;
+const publicFields = { id: true, name: true, role: true } satisfies Prisma.MechanicSelect;
 
 /**
- * A mechanic as `viewer` may see it: mechanics see their colleagues' contact
- * details, and only their own salary (there is no owner role yet to see the
- * others'); everyone else sees id and name.
+ * A mechanic as `viewer` may see it: staff see their colleagues' contact
+ * details; the salary is the account's own business and its owners' (who set
+ * it); everyone else sees id, name and role.
  */
-function toView(viewer: Principal | null, { salaryCents, ...mechanic }: { id: number; name: string; salaryCents?: number }): Mechanic {
-  const ownAccount = viewer?.role === 'mechanic' && viewer.id === mechanic.id;
-  return ownAccount && salaryCents !== undefined ? { ...mechanic, salary: formatCents(salaryCents) } : mechanic;
+function toView(
+  viewer: Principal | null,
+  { salaryCents, ...mechanic }: { id: number; name: string; role: StaffRole; salaryCents?: number },
+): Mechanic {
+  const seesSalary = viewer?.role === 'mechanic' && (viewer.id === mechanic.id || viewer.staffRole === 'owner');
+  return seesSalary && salaryCents !== undefined ? { ...mechanic, salary: formatCents(salaryCents) } : mechanic;
 }
+
+/** The view of a row as its own account sees it: what a write answers its owner with. */
+const asOwnAccount = (row: { id: number; role: StaffRole }): StaffPrincipal => ({ role: 'mechanic', id: row.id, staffRole: row.role });
 
 function fieldsFor(viewer: Principal | null) {
   return viewer?.role === 'mechanic' ? staffFields : publicFields;
@@ -34,17 +48,20 @@ async function mechanicRow(passwords: Deps['passwords'], { password, salary, ...
   return { ...profile, salaryCents: salary, passwordHash: await passwords.hash(password) };
 }
 
+const OWNERS_ONLY = "Only the shop's owners add staff";
+
 /**
- * Registers a mechanic. Mechanics are the shop's staff: only a mechanic may add
- * one, except for the shop's very first account. That one claims the single
- * `shop_setup` row in the same transaction, so of two concurrent first
- * registrations exactly one succeeds.
+ * Registers a staff account. Only an owner may add one, with any role, except
+ * for the shop's very first account, which opens the shop as its owner. That one
+ * claims the single `shop_setup` row in the same transaction, so of two
+ * concurrent first registrations exactly one succeeds.
  */
 export async function registerMechanic(
   { db, passwords }: Pick<Deps, 'db' | 'passwords'>,
   registrar: Principal | null,
   input: NewMechanic,
 ): Promise<Mechanic> {
+  if (registrar?.role === 'mechanic' && registrar.staffRole !== 'owner') throw new AppError('forbidden', OWNERS_ONLY);
   const data = await mechanicRow(passwords, input);
   try {
     const created =
@@ -54,13 +71,13 @@ export async function registerMechanic(
             await tx.shopSetup.create({ data: { id: 1 } }).catch((error: unknown) => {
               if (!isUniqueViolation(error)) throw error;
               throw registrar
-                ? new AppError('forbidden', 'Only a mechanic may register mechanics')
-                : new AppError('unauthenticated', 'The shop already has mechanics: registering another needs a mechanic token');
+                ? new AppError('forbidden', OWNERS_ONLY)
+                : new AppError('unauthenticated', "The shop already has staff: adding an account needs an owner's token");
             });
-            return tx.mechanic.create({ data, select: staffFields });
+            return tx.mechanic.create({ data: { ...data, role: 'owner' }, select: staffFields });
           });
     // Shown as to the new account itself: the answer echoes the salary the caller just set.
-    return toView({ role: 'mechanic', id: created.id }, created);
+    return toView(asOwnAccount(created), created);
   } catch (error) {
     if (isUniqueViolation(error)) throw new AppError('email_taken', 'A mechanic with this email already exists');
     throw error;
@@ -95,20 +112,30 @@ export async function getMechanic({ db }: Pick<Deps, 'db'>, viewer: Principal | 
   return toView(viewer, mechanic);
 }
 
-function assertSelf(caller: Principal, id: number, action: string): void {
-  if (caller.id !== id) throw new AppError('forbidden', `Mechanics may only ${action} their own account`);
+/** Staff manage their own account; owners manage everyone's. */
+function assertOwnAccountOrOwner(caller: StaffPrincipal, id: number, action: string): void {
+  if (caller.id !== id && caller.staffRole !== 'owner') {
+    throw new AppError('forbidden', `Only the shop's owners may ${action} another staff account`);
+  }
 }
 
+function notFound(id: number): AppError {
+  return new AppError('not_found', `No mechanic with id ${id}`);
+}
+
+/** Changes a staff account: one's own contact details and password, or, for an owner, any account and any salary. */
 export async function updateMechanic(
   { db, passwords }: Pick<Deps, 'db' | 'passwords'>,
-  caller: Principal,
+  caller: StaffPrincipal,
   { id, password, salary, ...changes }: MechanicChanges,
 ): Promise<Mechanic> {
-  assertSelf(caller, id, 'change');
+  assertOwnAccountOrOwner(caller, id, 'change');
+  if (salary !== undefined && caller.staffRole !== 'owner') throw new AppError('forbidden', "Only the shop's owners change salaries");
   const passwordHash = password === undefined ? undefined : await passwords.hash(password);
   try {
     const updated = await inTransaction(db, async (tx) => {
-      const current = await tx.mechanic.findUniqueOrThrow({ where: { id }, select: { email: true } });
+      const current = await tx.mechanic.findUnique({ where: { id }, select: { email: true } });
+      if (!current) throw notFound(id);
       return tx.mechanic.update({
         where: { id },
         data: {
@@ -129,7 +156,7 @@ export async function updateMechanic(
 
 /**
  * Serialises the writes that must see the shop's staff as a whole (deleting a
- * mechanic, opening the shop) by writing the one `shop_setup` row: PostgreSQL and
+ * mechanic, changing a role, opening the shop) by writing the one `shop_setup` row: PostgreSQL and
  * MySQL hold its row lock until the transaction ends, and SQLite has one writer
  * at a time. Plain SQL, the same on every provider. The row exists whenever a
  * mechanic does: the first one is created in the same transaction as the row.
@@ -139,21 +166,46 @@ async function lockShop(tx: Transaction): Promise<void> {
 }
 
 /**
- * Deletes one's own account, unless it is the shop's last: nobody could add
- * mechanics again. Under the shop lock, so that two mechanics deleting themselves
- * at the same moment cannot both see a colleague left.
+ * Refuses a write that would leave the shop without an owner: nobody could
+ * manage its staff again. Called under the shop lock, after reading the
+ * account's current role, so that two owners demoting or deleting each other at
+ * the same moment cannot both see the other one left.
  */
-export async function deleteMechanic({ db }: Pick<Deps, 'db'>, caller: Principal, id: number): Promise<void> {
-  assertSelf(caller, id, 'delete');
+async function assertAnotherOwner(tx: Transaction, current: { role: StaffRole }): Promise<void> {
+  if (current.role === 'owner' && (await tx.mechanic.count({ where: { role: 'owner' } })) <= 1) throw new AppError('last_owner');
+}
+
+/** Gives a staff account another role (owners only, by the route), never leaving the shop without an owner. */
+export async function changeMechanicRole({ db }: Pick<Deps, 'db'>, caller: StaffPrincipal, { id, role }: RoleChange): Promise<Mechanic> {
+  const updated = await inTransaction(db, async (tx) => {
+    await lockShop(tx);
+    const current = await tx.mechanic.findUnique({ where: { id }, select: { role: true } });
+    if (!current) throw notFound(id);
+    if (role !== 'owner') await assertAnotherOwner(tx, current);
+    return tx.mechanic.update({ where: { id }, data: { role }, select: staffFields });
+  });
+  return toView(caller, updated);
+}
+
+/**
+ * Deletes one's own account, or for an owner anyone's, unless it is the shop's
+ * last account (nobody could add staff again) or its last owner. Under the shop
+ * lock, so that two deletions at the same moment cannot both see a colleague left.
+ */
+export async function deleteMechanic({ db }: Pick<Deps, 'db'>, caller: StaffPrincipal, id: number): Promise<void> {
+  assertOwnAccountOrOwner(caller, id, 'delete');
   await inTransaction(db, async (tx) => {
     await lockShop(tx);
+    const current = await tx.mechanic.findUnique({ where: { id }, select: { role: true } });
+    if (!current) throw notFound(id);
     if ((await tx.mechanic.count()) <= 1) throw new AppError('last_mechanic');
+    await assertAnotherOwner(tx, current);
     await tx.mechanic.delete({ where: { id }, select: { id: true } });
   });
 }
 
 /**
- * Creates a mechanic on the operator's authority (start-up variables or the CLI,
+ * Creates the shop's owner on the operator's authority (start-up variables or the CLI,
  * never an API call) when the shop has none: a new shop, or one left without
  * staff, which `POST /mechanics` will not reopen to anonymous callers. Resolves
  * to `null`, creating nothing, when the shop has a mechanic, including one
@@ -171,9 +223,9 @@ export async function openShop({ db, passwords }: Pick<Deps, 'db' | 'passwords'>
       if ((await tx.mechanic.count()) > 0) return null;
       // A new shop has no row to lock: claiming it decides between two openers (the second fails on the primary key).
       if (!opened) await tx.shopSetup.create({ data: { id: 1 }, select: { id: true } });
-      return tx.mechanic.create({ data, select: staffFields });
+      return tx.mechanic.create({ data: { ...data, role: 'owner' }, select: staffFields });
     });
-    return created && toView({ role: 'mechanic', id: created.id }, created);
+    return created && toView(asOwnAccount(created), created);
   } catch (error) {
     // A concurrent first registration claimed the shop (or the email) first.
     if (isUniqueViolation(error)) return null;

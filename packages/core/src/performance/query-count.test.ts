@@ -147,6 +147,10 @@ const READS: Record<string, Read> = {
     send: async (shop) => (await shop.asMechanic().assignments.list(PAGE)).items.length,
     rows: (size) => pageOf(size.tickets * size.mechanicsPerTicket),
   },
+  'me.get': {
+    send: async (shop) => ((await shop.asMechanic().me.get()) ? 1 : 0),
+    rows: one,
+  },
 };
 
 const GET_ROUTES = listProcedures()

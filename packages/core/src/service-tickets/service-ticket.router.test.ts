@@ -293,3 +293,82 @@ describe('numeric bounds', () => {
     expect((await app.as(grace.token).serviceTickets.edit({ id: ticket.id, cost: '1000000.00' })).total).toBe('1000000.00');
   });
 });
+
+describe('what each staff role may do to tickets', () => {
+  let writer: Awaited<ReturnType<typeof signUpMechanic>>;
+  let technician: Awaited<ReturnType<typeof signUpMechanic>>;
+  let itemId: number;
+  beforeAll(async () => {
+    writer = await signUpMechanic(app, { role: 'service_writer' });
+    technician = await signUpMechanic(app, { role: 'technician' });
+    itemId = (await app.as(grace.token).inventory.create(newInventoryItem({ quantity: 100 }))).id;
+  });
+
+  /** A ticket of Ada's, with `technician` on it or not. */
+  async function ticketFor(assigned: boolean): Promise<number> {
+    const { id } = await app.as(ada.token).serviceTickets.open(newTicket());
+    if (assigned) await app.as(writer.token).assignments.create({ service_ticket_id: id, mechanic_id: technician.mechanic.id });
+    return id;
+  }
+
+  it('every staff role reads and lists tickets', async () => {
+    const id = await ticketFor(false);
+    for (const { token } of [grace, writer, technician]) {
+      expect((await app.as(token).serviceTickets.byId({ id })).id).toBe(id);
+      expect((await app.as(token).serviceTickets.list({ customer_id: ada.customer.id, per_page: 100 })).items.map((t) => t.id)).toContain(
+        id,
+      );
+    }
+  });
+
+  it('owners and service writers change mechanics, cost and status of any ticket; only owners delete tickets', async () => {
+    const id = await ticketFor(false);
+    expect(
+      await app.as(writer.token).serviceTickets.edit({ id, add_ids: [linus.mechanic.id], cost: '80.00', status: 'IN_PROGRESS' }),
+    ).toMatchObject({
+      cost: '80.00',
+      status: 'IN_PROGRESS',
+      mechanics: [expect.objectContaining({ id: linus.mechanic.id })],
+    });
+    await app.as(writer.token).serviceTickets.addPart({ id, inventory_id: itemId, quantity: 1 });
+    await app.as(writer.token).serviceTickets.removePart({ id, inventory_id: itemId });
+    for (const { token } of [writer, technician]) expect(await reasonOf(app.as(token).serviceTickets.delete({ id }))).toBe('forbidden');
+    await app.as(grace.token).serviceTickets.delete({ id });
+  });
+
+  it('a technician changes the status and the parts of the tickets assigned to them, and only that', async () => {
+    const id = await ticketFor(true);
+    expect(await app.as(technician.token).serviceTickets.edit({ id, status: 'IN_PROGRESS' })).toMatchObject({ status: 'IN_PROGRESS' });
+    expect(await app.as(technician.token).serviceTickets.addPart({ id, inventory_id: itemId, quantity: 2 })).toMatchObject({
+      parts: [expect.objectContaining({ inventory_id: itemId, quantity: 2 })],
+    });
+    await app.as(technician.token).serviceTickets.removePart({ id, inventory_id: itemId });
+    for (const edit of [
+      { cost: '10.00' },
+      { add_ids: [linus.mechanic.id] },
+      { remove_ids: [technician.mechanic.id] },
+      { status: 'COMPLETED' as const, cost: '1.00' },
+    ]) {
+      expect(await reasonOf(app.as(technician.token).serviceTickets.edit({ id, ...edit })), JSON.stringify(edit)).toBe('forbidden');
+    }
+    expect((await app.as(grace.token).serviceTickets.byId({ id })).status).toBe('IN_PROGRESS');
+  });
+
+  it('a technician is refused on a ticket not assigned to them (403), and on one that does not exist (404)', async () => {
+    const id = await ticketFor(false);
+    await app.as(writer.token).serviceTickets.addPart({ id, inventory_id: itemId, quantity: 1 });
+    const refused = await rejectionOf(app.as(technician.token).serviceTickets.edit({ id, status: 'IN_PROGRESS' }));
+    expect(refused).toMatchObject({ reason: 'forbidden', message: expect.stringMatching(/not assigned to this ticket$/) });
+    expect(await reasonOf(app.as(technician.token).serviceTickets.addPart({ id, inventory_id: itemId, quantity: 1 }))).toBe('forbidden');
+    expect(await reasonOf(app.as(technician.token).serviceTickets.removePart({ id, inventory_id: itemId }))).toBe('forbidden');
+    expect(await reasonOf(app.as(technician.token).serviceTickets.edit({ id: 999_999, status: 'IN_PROGRESS' }))).toBe('not_found');
+    expect((await app.as(grace.token).serviceTickets.byId({ id })).parts).toHaveLength(1);
+  });
+
+  it('a technician taken off a ticket loses it from the next request on', async () => {
+    const id = await ticketFor(true);
+    await app.as(technician.token).serviceTickets.edit({ id, status: 'IN_PROGRESS' });
+    await app.as(writer.token).assignments.delete({ service_ticket_id: id, mechanic_id: technician.mechanic.id });
+    expect(await reasonOf(app.as(technician.token).serviceTickets.edit({ id, status: 'PENDING' }))).toBe('forbidden');
+  });
+});

@@ -3,7 +3,7 @@ import { MAX_QUANTITY, MAX_TICKET_TOTAL_CENTS } from '../shared/limits.ts';
 import { formatCents } from '../shared/money.ts';
 import { ById } from '../shared/schemas.ts';
 import { route } from '../trpc/meta.ts';
-import { authenticatedProcedure, customerProcedure, mechanicProcedure, router } from '../trpc/procedures.ts';
+import { authenticatedProcedure, customerProcedure, mechanicProcedure, router, staffProcedure } from '../trpc/procedures.ts';
 import {
   NewPartLine,
   NewServiceTicket,
@@ -78,14 +78,15 @@ export const serviceTicketRouter = router({
         description:
           'Unknown mechanic ids are a 404 naming them, and nothing changes. Status moves: PENDING → IN_PROGRESS or CANCELLED; ' +
           'IN_PROGRESS → PENDING, COMPLETED or CANCELLED; CANCELLED → PENDING; COMPLETED is final.',
+        ownership: `${serviceTickets.ASSIGNED_TECHNICIANS_ONLY}, and only their status`,
         errors: ['invalid_status_transition', 'amount_too_large', 'transaction_conflict'],
       }),
     )
     .input(ServiceTicketEdit)
     .output(ServiceTicket)
-    .mutation(({ ctx, input }) => serviceTickets.editTicket(ctx.services, input)),
+    .mutation(({ ctx, input }) => serviceTickets.editTicket(ctx.services, ctx.caller, input)),
 
-  delete: mechanicProcedure
+  delete: staffProcedure('owner')
     .meta(
       route({
         method: 'DELETE',
@@ -114,12 +115,13 @@ export const serviceTicketRouter = router({
         description:
           `Adding a part already on the ticket adds to its quantity (at most ${MAX_QUANTITY} on one line). The quantity is taken ` +
           `from stock (409 when short). A ticket's total is at most ${formatCents(MAX_TICKET_TOTAL_CENTS)}.`,
+        ownership: serviceTickets.ASSIGNED_TECHNICIANS_ONLY,
         errors: ['insufficient_stock', 'quantity_too_large', 'amount_too_large', 'transaction_conflict'],
       }),
     )
     .input(NewPartLine)
     .output(ServiceTicket)
-    .mutation(({ ctx, input }) => serviceTickets.addPartLine(ctx.services, input)),
+    .mutation(({ ctx, input }) => serviceTickets.addPartLine(ctx.services, ctx.caller, input)),
 
   removePart: mechanicProcedure
     .meta(
@@ -131,11 +133,12 @@ export const serviceTicketRouter = router({
         tags,
         summary: 'Take a part line off a ticket, back into stock',
         description: `Stock holds at most ${MAX_QUANTITY} units of a part: a line that would take it past that stays on the ticket (409).`,
+        ownership: serviceTickets.ASSIGNED_TECHNICIANS_ONLY,
         successStatus: 204,
         errors: ['quantity_too_large', 'transaction_conflict'],
       }),
     )
     .input(PartLineKey)
     .output(z.void())
-    .mutation(({ ctx, input }) => serviceTickets.removePartLine(ctx.services, input.id, input.inventory_id)),
+    .mutation(({ ctx, input }) => serviceTickets.removePartLine(ctx.services, ctx.caller, input.id, input.inventory_id)),
 });

@@ -1,4 +1,4 @@
-import type { Principal } from '../auth/tokens.ts';
+import type { Principal, StaffPrincipal } from '../auth/tokens.ts';
 import type { Prisma, Transaction } from '../db/client.ts';
 import { countRows, lockServiceTicket, readSnapshot } from '../db/dialect.ts';
 import { inTransaction, retryingConflicts } from '../db/transactions.ts';
@@ -132,6 +132,22 @@ export async function getTicket({ db, provider }: Deps, caller: Principal, id: n
   return ticket;
 }
 
+/**
+ * Technicians work only on the tickets assigned to them; the other staff on
+ * every ticket. The one check of that rule, for every route that applies it
+ * (their meta says so in `ownership`): called in the write's transaction after
+ * the ticket's lock, which assigning and unassigning take too, so that an
+ * unassignment cannot slip in between the check and the write.
+ */
+export async function requireAssignedTechnician(tx: Transaction, caller: StaffPrincipal, ticketId: number): Promise<void> {
+  if (caller.staffRole !== 'technician') return;
+  if (await tx.serviceAssignment.count({ where: { serviceTicketId: ticketId, mechanicId: caller.id } })) return;
+  throw new AppError('forbidden', `Technicians work on the tickets assigned to them; this account is not assigned to this ticket`);
+}
+
+/** What a route that applies `requireAssignedTechnician` says in its meta's `ownership`. */
+export const ASSIGNED_TECHNICIANS_ONLY = 'technicians: only tickets assigned to them';
+
 /** Where a ticket may go from each status; staying put is always allowed. */
 const NEXT_STATUSES: Record<TicketStatus, readonly TicketStatus[]> = {
   PENDING: ['IN_PROGRESS', 'CANCELLED'],
@@ -143,8 +159,13 @@ const NEXT_STATUSES: Record<TicketStatus, readonly TicketStatus[]> = {
 /**
  * Adds and removes mechanics and changes the status or cost, all or nothing:
  * an unknown mechanic id or a forbidden status change leaves the ticket as it was.
+ * A technician changes the status only, of a ticket assigned to them: who works
+ * on a ticket and what it costs are for the shop's other staff.
  */
-export async function editTicket({ db, provider }: Deps, edit: ServiceTicketEdit): Promise<ServiceTicket> {
+export async function editTicket({ db, provider }: Deps, caller: StaffPrincipal, edit: ServiceTicketEdit): Promise<ServiceTicket> {
+  if (caller.staffRole === 'technician' && (edit.add_ids?.length || edit.remove_ids?.length || edit.cost !== undefined)) {
+    throw new AppError('forbidden', "Technicians change a ticket's status only; its mechanics and cost are for owners and service writers");
+  }
   const addIds = [...new Set(edit.add_ids ?? [])];
   const removeIds = [...new Set(edit.remove_ids ?? [])];
   const both = (edit.remove_ids ?? []).flatMap((id, index) =>
@@ -153,6 +174,7 @@ export async function editTicket({ db, provider }: Deps, edit: ServiceTicketEdit
   if (both.length > 0) throw new AppError('validation_failed', 'A mechanic cannot be both added and removed', { fields: both });
   return inTransaction(db, async (tx) => {
     if (!(await lockServiceTicket(tx, provider, edit.id))) throw notFound(edit.id);
+    await requireAssignedTechnician(tx, caller, edit.id);
 
     const wanted = [...addIds, ...removeIds];
     const known = new Set(
@@ -225,9 +247,14 @@ function assertTotalWithinLimit(totalCents: number): void {
  * MAX_QUANTITY on one line. Stock is taken with one conditional update, so
  * concurrent additions can never oversell it.
  */
-export async function addPartLine({ db, provider }: Deps, { id, inventory_id, quantity }: NewPartLine): Promise<ServiceTicket> {
+export async function addPartLine(
+  { db, provider }: Deps,
+  caller: StaffPrincipal,
+  { id, inventory_id, quantity }: NewPartLine,
+): Promise<ServiceTicket> {
   return inTransaction(db, async (tx) => {
     if (!(await lockServiceTicket(tx, provider, id))) throw notFound(id);
+    await requireAssignedTechnician(tx, caller, id);
     const item = await tx.inventoryItem.findUnique({ where: { id: inventory_id }, select: { priceCents: true } });
     if (!item) throw new AppError('not_found', `No inventory item with id ${inventory_id}`);
     const ticket = await tx.serviceTicket.findUniqueOrThrow({
@@ -265,9 +292,10 @@ export async function addPartLine({ db, provider }: Deps, { id, inventory_id, qu
  * Takes a part line off a ticket and puts its quantity back in stock, which
  * holds at most MAX_QUANTITY units (checked in the same conditional update).
  */
-export async function removePartLine({ db, provider }: Deps, id: number, inventoryId: number): Promise<void> {
+export async function removePartLine({ db, provider }: Deps, caller: StaffPrincipal, id: number, inventoryId: number): Promise<void> {
   await inTransaction(db, async (tx) => {
     if (!(await lockServiceTicket(tx, provider, id))) throw notFound(id);
+    await requireAssignedTechnician(tx, caller, id);
     const key = { serviceTicketId_inventoryId: { serviceTicketId: id, inventoryId } };
     const line = await tx.ticketPart.findUnique({ where: key, select: { quantity: true } });
     if (!line) throw new AppError('not_found', `Inventory item ${inventoryId} is not on service ticket ${id}`);

@@ -1,5 +1,6 @@
 import type { Resource } from '../cache/response-cache.ts';
 import type { ProblemCode } from '../errors.ts';
+import type { StaffRole } from '../mechanics/mechanic.schemas.ts';
 import type { RateLimitPolicy } from '../rate-limit/limiter.ts';
 
 /** Who may call a route; set by the procedure builder (trpc/procedures.ts), never by hand. */
@@ -60,6 +61,8 @@ export type RouteDefinition = ReadRoute | WriteRoute;
 export type ProcedureMeta = {
   openapi?: Pick<RouteBasics, 'path' | 'tags' | 'summary' | 'description'> & { method: RouteDefinition['method']; enabled?: boolean };
   access?: Access;
+  /** On a staff route: the staff roles it is for (set by `staffProcedure`, never by hand); absent means every staff role. */
+  staffRoles?: StaffRole[];
   rateLimit?: RateLimitPolicy;
   cache?: CachePolicy | 'no-store';
   invalidates?: Resource[];

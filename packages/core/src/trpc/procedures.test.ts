@@ -12,6 +12,7 @@ import {
   mechanicProcedure,
   publicProcedure,
   router,
+  staffProcedure,
 } from './procedures.ts';
 
 /**
@@ -38,24 +39,59 @@ const probeRouter = router({
     .meta(probe)
     .output(z.literal('ok'))
     .query(() => 'ok' as const),
+  owner: staffProcedure('owner')
+    .meta(probe)
+    .output(z.literal('ok'))
+    .query(() => 'ok' as const),
+  ownerOrWriter: staffProcedure('owner', 'service_writer')
+    .meta(probe)
+    .output(z.literal('ok'))
+    .query(() => 'ok' as const),
 });
+const BUILDERS = ['public', 'authenticated', 'customer', 'mechanic', 'owner', 'ownerOrWriter'] as const;
 const callerOf = createCallerFactory(probeRouter);
 
 let app: TestApp;
-let tokens: Record<'none' | 'garbage' | 'customer' | 'mechanic', string | undefined>;
+let tokens: Record<keyof typeof EXPECTED, string | undefined>;
 beforeAll(async () => {
   app = await createTestApp();
-  const [mechanic, customer] = [await signUpMechanic(app), await signUpCustomer(app)];
-  tokens = { none: undefined, garbage: 'not-a-token', customer: customer.token, mechanic: mechanic.token };
+  const owner = await signUpMechanic(app);
+  const writer = await signUpMechanic(app, { role: 'service_writer' });
+  const technician = await signUpMechanic(app, { role: 'technician' });
+  const customer = await signUpCustomer(app);
+  tokens = {
+    none: undefined,
+    garbage: 'not-a-token',
+    customer: customer.token,
+    owner: owner.token,
+    serviceWriter: writer.token,
+    technician: technician.token,
+  };
 });
 afterAll(() => app.close());
 
 /** What each caller gets from each builder: the answer, or the problem code. */
 const EXPECTED = {
-  none: { public: 'ok', authenticated: 'unauthenticated', customer: 'unauthenticated', mechanic: 'unauthenticated' },
-  garbage: { public: 'ok', authenticated: 'unauthenticated', customer: 'unauthenticated', mechanic: 'unauthenticated' },
-  customer: { public: 'ok', authenticated: 'ok', customer: 'ok', mechanic: 'forbidden' },
-  mechanic: { public: 'ok', authenticated: 'ok', customer: 'forbidden', mechanic: 'ok' },
+  none: {
+    public: 'ok',
+    authenticated: 'unauthenticated',
+    customer: 'unauthenticated',
+    mechanic: 'unauthenticated',
+    owner: 'unauthenticated',
+    ownerOrWriter: 'unauthenticated',
+  },
+  garbage: {
+    public: 'ok',
+    authenticated: 'unauthenticated',
+    customer: 'unauthenticated',
+    mechanic: 'unauthenticated',
+    owner: 'unauthenticated',
+    ownerOrWriter: 'unauthenticated',
+  },
+  customer: { public: 'ok', authenticated: 'ok', customer: 'ok', mechanic: 'forbidden', owner: 'forbidden', ownerOrWriter: 'forbidden' },
+  owner: { public: 'ok', authenticated: 'ok', customer: 'forbidden', mechanic: 'ok', owner: 'ok', ownerOrWriter: 'ok' },
+  serviceWriter: { public: 'ok', authenticated: 'ok', customer: 'forbidden', mechanic: 'ok', owner: 'forbidden', ownerOrWriter: 'ok' },
+  technician: { public: 'ok', authenticated: 'ok', customer: 'forbidden', mechanic: 'ok', owner: 'forbidden', ownerOrWriter: 'forbidden' },
 } as const;
 
 describe('the procedure builders', () => {
@@ -67,7 +103,7 @@ describe('the procedure builders', () => {
         createContext(app.services, { clientIp: '127.0.0.1', authorization: token && `Bearer ${token}`, requestId: 'probe' }),
       );
       const outcomes: Record<string, string> = {};
-      for (const access of ['public', 'authenticated', 'customer', 'mechanic'] as const) {
+      for (const access of BUILDERS) {
         try {
           outcomes[access] = await caller[access]();
         } catch (error) {
@@ -77,4 +113,16 @@ describe('the procedure builders', () => {
       expect(outcomes).toEqual(EXPECTED[who]);
     },
   );
+});
+
+describe('staffProcedure', () => {
+  it('names the roles in its meta (for the docs) and in its 403', async () => {
+    expect(probeRouter.owner._def.meta).toMatchObject({ access: 'mechanic', staffRoles: ['owner'] });
+    expect(probeRouter.ownerOrWriter._def.meta).toMatchObject({ access: 'mechanic', staffRoles: ['owner', 'service_writer'] });
+    expect(probeRouter.mechanic._def.meta).not.toHaveProperty('staffRoles');
+    const caller = callerOf(
+      createContext(app.services, { clientIp: '127.0.0.1', authorization: `Bearer ${tokens.technician}`, requestId: 'probe' }),
+    );
+    await expect(caller.ownerOrWriter()).rejects.toThrow('This route is for owners and service writers; this account is a technician');
+  });
 });

@@ -1,5 +1,6 @@
 import { servicesOf } from './context.ts';
 import { t } from './init.ts';
+import type { StaffRole } from '../mechanics/mechanic.schemas.ts';
 import { challengeUnauthenticated, requireAccess } from './middleware/access.ts';
 import { cacheAnswers } from './middleware/cache.ts';
 import { translateDatabaseErrors } from './middleware/database-errors.ts';
@@ -24,5 +25,9 @@ export const publicProcedure = baseProcedure.meta({ access: 'public' }).use(cach
 export const authenticatedProcedure = baseProcedure.meta({ access: 'authenticated' }).use(requireAccess('authenticated')).use(cacheAnswers);
 /** Customers only; `ctx.caller` is the customer. */
 export const customerProcedure = baseProcedure.meta({ access: 'customer' }).use(requireAccess('customer')).use(cacheAnswers);
-/** Mechanics (the shop's staff) only; `ctx.caller` is the mechanic. */
+/** Mechanics (the shop's staff, any staff role) only; `ctx.caller` is the mechanic. */
 export const mechanicProcedure = baseProcedure.meta({ access: 'mechanic' }).use(requireAccess('mechanic')).use(cacheAnswers);
+/** Staff with one of these roles only (403 for the others); `ctx.caller` is the mechanic. */
+export function staffProcedure(...roles: [StaffRole, ...StaffRole[]]) {
+  return baseProcedure.meta({ access: 'mechanic', staffRoles: roles }).use(requireAccess('mechanic', roles)).use(cacheAnswers);
+}

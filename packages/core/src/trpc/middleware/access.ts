@@ -1,6 +1,8 @@
+import type { Principal } from '../../auth/tokens.ts';
 import { AppError } from '../../errors.ts';
 import type { AuthOutcome } from '../context.ts';
 import { t } from '../init.ts';
+import type { StaffRole } from '../../mechanics/mechanic.schemas.ts';
 import type { Access } from '../meta.ts';
 
 const UNAUTHENTICATED_MESSAGE: Record<Exclude<AuthOutcome['problem'], undefined>, string> = {
@@ -26,17 +28,33 @@ export const challengeUnauthenticated = t.middleware(async ({ ctx, next }) => {
   return result;
 });
 
+const nameOf = (role: StaffRole) => role.replace('_', ' ');
+
+/** "owners and service writers": who a staff route is for, in its 403s and its docs. */
+export function describeStaffRoles(roles: readonly StaffRole[]): string {
+  const names = roles.map((role) => `${nameOf(role)}s`);
+  return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names.join('');
+}
+
+type CallerOf<A extends Exclude<Access, 'public'>> = A extends 'authenticated' ? Principal : Extract<Principal, { role: A }>;
+
 /**
- * Lets through callers of the given role (or any logged-in caller) and puts
- * them in `ctx.caller`: 401 without a valid token, 403 with the wrong role.
+ * Lets through callers of the given role (or any logged-in caller), and on a
+ * staff route only staff of one of `staffRoles`, and puts them in `ctx.caller`:
+ * 401 without a valid token, 403 with the wrong role or staff role.
  */
-export function requireAccess(access: Exclude<Access, 'public'>) {
+export function requireAccess<A extends Exclude<Access, 'public'>>(access: A, staffRoles?: readonly StaffRole[]) {
   return t.middleware(async ({ ctx, next }) => {
-    const outcome = await ctx.authenticate();
-    if (!outcome.principal) throw new AppError('unauthenticated', UNAUTHENTICATED_MESSAGE[outcome.problem]);
-    if (access !== 'authenticated' && outcome.principal.role !== access) {
-      throw new AppError('forbidden', `This route is for ${access}s`);
+    const { principal, problem } = await ctx.authenticate();
+    if (!principal) throw new AppError('unauthenticated', UNAUTHENTICATED_MESSAGE[problem]);
+    if (access !== 'authenticated' && principal.role !== access) throw new AppError('forbidden', `This route is for ${access}s`);
+    if (staffRoles && principal.role === 'mechanic' && !staffRoles.includes(principal.staffRole)) {
+      throw new AppError(
+        'forbidden',
+        `This route is for ${describeStaffRoles(staffRoles)}; this account is a ${nameOf(principal.staffRole)}`,
+      );
     }
-    return next({ ctx: { caller: outcome.principal } });
+    // The checks above are what makes the principal the caller of this access rule.
+    return next({ ctx: { caller: principal as CallerOf<A> } });
   });
 }

@@ -48,10 +48,11 @@ describe('the response cache', () => {
     // The mechanic's view (contact details, salary) is cached first…
     const staffView = await app.as(mechanic.token).mechanics.byId({ id: mechanic.mechanic.id });
     expect(staffView.salary).toBeDefined();
-    // …and customers and strangers still get id and name only.
+    // …and customers and strangers still get id, name and role only.
     expect(await app.as(ada.token).mechanics.byId({ id: mechanic.mechanic.id })).toEqual({
       id: mechanic.mechanic.id,
       name: staffView.name,
+      role: staffView.role,
     });
     expect((await app.as().mechanics.list({})).items.every((item) => item.salary === undefined)).toBe(true);
 
