@@ -1,7 +1,15 @@
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
-import type { StaffRole } from '../mechanics/mechanic.schemas.ts';
 
 export const ROLES = ['customer', 'mechanic'] as const;
+
+/**
+ * A staff account's role (the zod `StaffRole` of mechanic.schemas.ts is built
+ * from it). A plain union here rather than a zod type: it is part of the
+ * router's context and meta types, which the SDK's bundled declarations carry,
+ * and those must not reach into zod.
+ */
+export const STAFF_ROLES = ['owner', 'service_writer', 'technician'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
 export type Role = (typeof ROLES)[number];
 
 /** What a token says: an account of one role. */

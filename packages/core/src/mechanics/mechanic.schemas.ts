@@ -1,16 +1,17 @@
+import { STAFF_ROLES, type StaffRole as StaffRoleName } from '../auth/tokens.ts';
 import { z } from 'zod';
 import { Money, MoneyInput } from '../shared/money.ts';
 import { accountChanges, accountProfile, Count, Id, IdParam, paginated, Password } from '../shared/schemas.ts';
 
 /** What a staff account may do (README, "Staff roles"); a new account is a technician unless its owner says otherwise. */
-export const StaffRole = z.enum(['owner', 'service_writer', 'technician']).meta({
+export const StaffRole = z.enum(STAFF_ROLES).meta({
   id: 'StaffRole',
   description:
     'owner: runs the shop (staff, roles, salaries); service_writer: customers, inventory, tickets and assignments; ' +
     'technician: reads, and works on the tickets assigned to them.',
   example: 'technician',
 });
-export type StaffRole = z.output<typeof StaffRole>;
+export type StaffRole = StaffRoleName;
 
 export const Mechanic = z
   .object({

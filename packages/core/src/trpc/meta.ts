@@ -1,6 +1,6 @@
 import type { Resource } from '../cache/response-cache.ts';
 import type { ProblemCode } from '../errors.ts';
-import type { StaffRole } from '../mechanics/mechanic.schemas.ts';
+import type { StaffRole } from '../auth/tokens.ts';
 import type { RateLimitPolicy } from '../rate-limit/limiter.ts';
 
 /** Who may call a route; set by the procedure builder (trpc/procedures.ts), never by hand. */

@@ -1,6 +1,6 @@
 import { servicesOf } from './context.ts';
 import { t } from './init.ts';
-import type { StaffRole } from '../mechanics/mechanic.schemas.ts';
+import type { StaffRole } from '../auth/tokens.ts';
 import { challengeUnauthenticated, requireAccess } from './middleware/access.ts';
 import { cacheAnswers } from './middleware/cache.ts';
 import { translateDatabaseErrors } from './middleware/database-errors.ts';

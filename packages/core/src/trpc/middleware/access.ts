@@ -2,7 +2,7 @@ import type { Principal } from '../../auth/tokens.ts';
 import { AppError } from '../../errors.ts';
 import type { AuthOutcome } from '../context.ts';
 import { t } from '../init.ts';
-import type { StaffRole } from '../../mechanics/mechanic.schemas.ts';
+import type { StaffRole } from '../../auth/tokens.ts';
 import type { Access } from '../meta.ts';
 
 const UNAUTHENTICATED_MESSAGE: Record<Exclude<AuthOutcome['problem'], undefined>, string> = {
