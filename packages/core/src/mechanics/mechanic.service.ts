@@ -72,7 +72,7 @@ export async function registerMechanic(
               if (!isUniqueViolation(error)) throw error;
               throw registrar
                 ? new AppError('forbidden', OWNERS_ONLY)
-                : new AppError('unauthenticated', "The shop already has staff: adding an account needs an owner's token");
+                : new AppError('unauthenticated', "The shop is open: adding an account needs an owner's token");
             });
             return tx.mechanic.create({ data: { ...data, role: 'owner' }, select: staffFields });
           });

@@ -9,7 +9,7 @@ const UNAUTHENTICATED_MESSAGE: Record<Exclude<AuthOutcome['problem'], undefined>
   missing: 'This route needs a bearer token: send `Authorization: Bearer <token>` from a login',
   invalid: 'The bearer token is not valid',
   expired: 'The bearer token has expired; log in again',
-  revoked: 'The account of this bearer token no longer exists',
+  revoked: 'The bearer token was revoked: its account was deleted, or its password or email changed since; log in again',
 };
 
 /**
