@@ -156,9 +156,10 @@ const FLOW: Folder[] = [
           description: 'Front brakes squeal when stopping',
           vin: '1HGCM82633A004352',
           service_date: '2026-12-01',
+          odometer_in: 60500,
         },
         status: 201,
-        store: { ticket_id: 'id' },
+        store: { ticket_id: 'id', vehicle_id: 'vehicle.id' },
       },
       {
         operation: 'POST /assignments',
@@ -221,11 +222,51 @@ const FLOW: Folder[] = [
     ],
   },
   {
+    name: 'Vehicles',
+    description:
+      "The ticket's VIN made the customer's car a vehicle: the customer decodes the VIN, sees their cars and names this one; " +
+      'the service writer records its mileage and adds a second car for the customer; the technician reads the odometer ' +
+      "readings, and the customer the car's history.",
+    steps: [
+      { operation: 'GET /vehicles/decode/{vin}', as: 'customer', path: { vin: '1HGCM82633A004352' }, status: 200 },
+      { operation: 'GET /customers/my-vehicles', as: 'customer', status: 200 },
+      {
+        operation: 'PUT /vehicles/{id}',
+        as: 'customer',
+        path: { id: '{{vehicle_id}}' },
+        body: { plate: 'ADA 1815', model: 'Accord', color: 'Silver' },
+        status: 200,
+      },
+      {
+        operation: 'POST /vehicles/{id}/odometer',
+        as: 'mechanic',
+        path: { id: '{{vehicle_id}}' },
+        body: { reading: 61000, unit: 'mi' },
+        status: 201,
+      },
+      { operation: 'GET /vehicles/{id}/odometer', as: 'technician', path: { id: '{{vehicle_id}}' }, status: 200 },
+      {
+        operation: 'POST /vehicles',
+        name: 'Add a car for the customer (staff; a customer adds their own without customer_id)',
+        as: 'mechanic',
+        body: { customer_id: '{{customer_id}}', plate: 'ADA 1816', year: 1967, make: 'Ford', model: 'Mustang' },
+        status: 201,
+        store: { second_vehicle_id: 'id' },
+      },
+      { operation: 'GET /vehicles', as: 'technician', query: { customer_id: '{{customer_id}}' }, status: 200 },
+      { operation: 'GET /vehicles/{id}', as: 'customer', path: { id: '{{second_vehicle_id}}' }, status: 200 },
+      { operation: 'GET /vehicles/{id}/history', as: 'customer', path: { id: '{{vehicle_id}}' }, status: 200 },
+    ],
+  },
+  {
     name: 'Clean up',
     description: 'Everything the run created is deleted; the founder stays and keeps the shop open for the next run.',
     steps: [
       { operation: 'DELETE /inventory/{id}', as: 'mechanic', path: { id: '{{inventory_id}}' }, status: 204 },
       { operation: 'DELETE /service_tickets/{id}', as: 'founder', path: { id: '{{ticket_id}}' }, status: 204 },
+      { operation: 'DELETE /vehicles/{id}', as: 'customer', path: { id: '{{second_vehicle_id}}' }, status: 204 },
+      // Once its ticket is gone: a VIN belongs to one vehicle, and the next run brings the same car.
+      { operation: 'DELETE /vehicles/{id}', as: 'mechanic', path: { id: '{{vehicle_id}}' }, status: 204 },
       { operation: 'DELETE /customers/{id}', as: 'customer', path: { id: '{{customer_id}}' }, status: 204 },
       { operation: 'DELETE /mechanics/{id}', as: 'technician', path: { id: '{{technician_id}}' }, status: 204 },
       { operation: 'DELETE /mechanics/{id}', as: 'mechanic', path: { id: '{{mechanic_id}}' }, status: 204 },

@@ -6,6 +6,7 @@ import { TEST_JWT_SECRET, testTokenSettings } from '@mechanic-shop/core/testing'
 import { restRoutesOf } from '../src/rest/routes.ts';
 import { newCustomer, newMechanic, PASSWORD, registerCustomer, registerMechanic } from './accounts.ts';
 import { request, startTestServer, type JsonResponse, type TestServer } from './server-harness.ts';
+import { uniqueVin } from '@mechanic-shop/core/testing';
 
 /*
  * OWASP API1 (object level) and API5 (function level) authorization: every REST
@@ -66,7 +67,9 @@ const EXPECTED_STATUS = {
   'PUT /mechanics/{id}/role':                          [401,     401,     401,     401,       403,      403,            200,   403,            403,        403],
   'DELETE /mechanics/{id}':                            [401,     401,     401,     401,       403,      403,            204,   403,            204,        403],
   'GET /me':                                           [401,     401,     401,     401,       200,      200,            200,   200,            200,        200],
-  'POST /service_tickets':                             [401,     401,     401,     401,       201,      201,            403,   403,            403,        403],
+  'POST /service_tickets (with a vin)':                [401,     401,     401,     401,       201,      201,            400,   400,            403,        403],
+  'POST /service_tickets (with a vehicle_id)':         [401,     401,     401,     401,       201,      404,            400,   400,            403,        403],
+  'POST /service_tickets (for a customer)':            [401,     401,     401,     401,       400,      400,            201,   201,            403,        403],
   'GET /service_tickets':                              [401,     401,     401,     401,       403,      403,            200,   200,            200,        200],
   'GET /service_tickets/{id}':                         [401,     401,     401,     401,       200,      404,            200,   200,            200,        200],
   'PUT /service_tickets/{id}/edit (mechanics, cost)':  [401,     401,     401,     401,       403,      403,            200,   200,            403,        403],
@@ -82,6 +85,18 @@ const EXPECTED_STATUS = {
   'POST /assignments':                                 [401,     401,     401,     401,       403,      403,            201,   201,            403,        403],
   'GET /assignments':                                  [401,     401,     401,     401,       403,      403,            200,   200,            200,        200],
   'DELETE /assignments':                               [401,     401,     401,     401,       403,      403,            204,   204,            403,        403],
+  'POST /vehicles (their own)':                        [401,     401,     401,     401,       201,      201,            400,   400,            403,        403],
+  'POST /vehicles (for a customer)':                   [401,     401,     401,     401,       400,      400,            201,   201,            403,        403],
+  'GET /vehicles':                                     [401,     401,     401,     401,       403,      403,            200,   200,            200,        200],
+  'GET /vehicles/decode/{vin}':                        [401,     401,     401,     401,       200,      200,            200,   200,            200,        200],
+  'GET /customers/my-vehicles':                        [401,     401,     401,     401,       200,      200,            403,   403,            403,        403],
+  'GET /vehicles/{id}':                                [401,     401,     401,     401,       200,      404,            200,   200,            200,        200],
+  'PUT /vehicles/{id} (details)':                      [401,     401,     401,     401,       200,      404,            200,   200,            403,        403],
+  'PUT /vehicles/{id} (change of owner)':              [401,     401,     401,     401,       403,      403,            200,   200,            403,        403],
+  'DELETE /vehicles/{id}':                             [401,     401,     401,     401,       204,      404,            204,   204,            403,        403],
+  'POST /vehicles/{id}/odometer':                      [401,     401,     401,     401,       403,      403,            201,   201,            201,        201],
+  'GET /vehicles/{id}/odometer':                       [401,     401,     401,     401,       200,      404,            200,   200,            200,        200],
+  'GET /vehicles/{id}/history':                        [401,     401,     401,     401,       200,      404,            200,   200,            200,        200],
 } satisfies Record<string, Statuses>;
 
 type Row = keyof typeof EXPECTED_STATUS;
@@ -152,7 +167,15 @@ const REQUESTS: Record<Row, (scene: Scene) => Call | Promise<Call>> = {
   }),
   'DELETE /mechanics/{id}': async (scene) => ({ path: `/mechanics/${(await technicianOfItsOwn(scene)).id}` }),
   'GET /me': () => ({ path: '/me' }),
-  'POST /service_tickets': () => ({ path: '/service_tickets', json: ticketBody() }),
+  'POST /service_tickets (with a vin)': () => ({ path: '/service_tickets', json: ticketBody() }),
+  'POST /service_tickets (with a vehicle_id)': async (scene) => ({
+    path: '/service_tickets',
+    json: { ...ticketDetails(), vehicle_id: await customerVehicle(scene) },
+  }),
+  'POST /service_tickets (for a customer)': async (scene) => ({
+    path: '/service_tickets',
+    json: { ...ticketDetails(), customer_id: scene.customer.id, vehicle_id: await customerVehicle(scene) },
+  }),
   'GET /service_tickets': async (scene) => {
     await assignedTicket(scene);
     return { path: `/service_tickets?customer_id=${scene.customer.id}` };
@@ -196,6 +219,37 @@ const REQUESTS: Record<Row, (scene: Scene) => Call | Promise<Call>> = {
   'DELETE /assignments': async (scene) => ({
     path: `/assignments?service_ticket_id=${await assignedTicket(scene)}&mechanic_id=${scene.technician.id}`,
   }),
+  'POST /vehicles (their own)': () => ({ path: '/vehicles', json: vehicleBody() }),
+  'POST /vehicles (for a customer)': ({ customer }) => ({ path: '/vehicles', json: { ...vehicleBody(), customer_id: customer.id } }),
+  'GET /vehicles': async (scene) => {
+    await customerVehicle(scene);
+    return { path: `/vehicles?customer_id=${scene.customer.id}` };
+  },
+  'GET /vehicles/decode/{vin}': () => ({ path: `/vehicles/decode/${uniqueVin()}` }),
+  'GET /customers/my-vehicles': async (scene) => {
+    await customerVehicle(scene);
+    return { path: '/customers/my-vehicles' };
+  },
+  'GET /vehicles/{id}': async (scene) => ({ path: `/vehicles/${await customerVehicle(scene)}` }),
+  'PUT /vehicles/{id} (details)': async (scene) => ({
+    path: `/vehicles/${await customerVehicle(scene)}`,
+    json: { color: 'Midnight blue' },
+  }),
+  'PUT /vehicles/{id} (change of owner)': async (scene) => ({
+    path: `/vehicles/${await customerVehicle(scene)}`,
+    json: { customer_id: (await registerCustomer(server)).id },
+  }),
+  'DELETE /vehicles/{id}': async (scene) => ({ path: `/vehicles/${await customerVehicle(scene)}` }),
+  'POST /vehicles/{id}/odometer': async (scene) => ({
+    path: `/vehicles/${await customerVehicle(scene)}/odometer`,
+    json: { reading: 42_000, unit: 'mi' },
+  }),
+  'GET /vehicles/{id}/odometer': async (scene) => ({ path: `/vehicles/${await customerVehicle(scene)}/odometer` }),
+  'GET /vehicles/{id}/history': async (scene) => {
+    const vehicleId = await customerVehicle(scene);
+    await made(201, 'POST', '/service_tickets', { token: scene.customer.token, json: { ...ticketDetails(), vehicle_id: vehicleId } });
+    return { path: `/vehicles/${vehicleId}/history` };
+  },
 };
 
 let server: TestServer;
@@ -232,13 +286,9 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-let vinSerial = 0;
-const ticketBody = () => ({
-  title: `Brakes squeal ${randomUUID()}`,
-  description: 'Front',
-  vin: `1HGCM826${String(++vinSerial).padStart(9, '0')}`,
-  service_date: '2026-12-01',
-});
+const ticketDetails = () => ({ title: `Brakes squeal ${randomUUID()}`, description: 'Front', service_date: '2026-12-01' });
+const ticketBody = () => ({ ...ticketDetails(), vin: uniqueVin() });
+const vehicleBody = () => ({ vin: uniqueVin(), plate: `P ${randomUUID().slice(0, 8).toUpperCase()}`, model: 'Accord' });
 const partBody = () => ({ part_name: 'Brake pad set', description: 'Front, ceramic', price: '49.90', quantity: 5 });
 
 /** The scene of one call: the shared accounts, until the call's set-up replaces one. */
@@ -283,6 +333,13 @@ async function openTicket(scene: Scene): Promise<number> {
   const body = ticketBody();
   scene.customerData.push(body.title, body.vin);
   return (await made(201, 'POST', '/service_tickets', { token: scene.customer.token, json: body })).id;
+}
+
+/** A vehicle of the scene's customer, without tickets; its id. */
+async function customerVehicle(scene: Scene): Promise<number> {
+  const body = vehicleBody();
+  scene.customerData.push(body.vin, body.plate);
+  return (await made(201, 'POST', '/vehicles', { token: scene.customer.token, json: body })).id;
 }
 
 /** A ticket of the scene's customer with the scene's technician assigned to it; the ticket's id. */
@@ -340,7 +397,8 @@ const CHALLENGES: Partial<Record<Caller, string>> = {
   otherKey: 'Bearer error="invalid_token", error_description="invalid"',
 };
 
-const REFUSALS: Record<number, ProblemCode> = { 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found' };
+// A 400 in the table: the request names a field that is not this caller's to send (staff's customer_id), or lacks one it must.
+const REFUSALS: Record<number, ProblemCode> = { 400: 'validation_failed', 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found' };
 const STAFF: ReadonlySet<Caller> = new Set<Staff>(['owner', 'serviceWriter', 'technician', 'otherTechnician']);
 const PROBLEM_FIELDS = new Set(['type', 'title', 'status', 'detail', 'code', 'errors', 'request_id']);
 

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeTable } from '../src/rest/routes.ts';
 import { newCustomer, registerCustomer, registerMechanic } from './accounts.ts';
 import { request, startTestServer, type TestServer } from './server-harness.ts';
+import { uniqueVin } from '@mechanic-shop/core/testing';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -82,7 +83,7 @@ describe('errors of the REST door are problem details', () => {
     const customer = await registerCustomer(server);
     const ticket = await request(server, 'POST', '/service_tickets', {
       token: customer.token,
-      json: { title: 'Brakes', vin: '1HGCM82633A004352', service_date: '2026-12-01' },
+      json: { title: 'Brakes', vin: uniqueVin(), service_date: '2026-12-01' },
     });
     const ticketPath = `/service_tickets/${ticket.body.id}`;
     for (const path of [`${ticketPath}/parts/%2e%2e`, `${ticketPath}/parts/.%2E`, `${ticketPath}/parts/..`, `${ticketPath}/x\\..`]) {
@@ -289,7 +290,7 @@ describe('HTTP hygiene', () => {
     const customer = await registerCustomer(server);
     const ticket = await request(server, 'POST', '/service_tickets', {
       token: customer.token,
-      json: { title: 'Brakes', vin: '1HGCM82633A004352', service_date: '2026-12-01' },
+      json: { title: 'Brakes', vin: uniqueVin(), service_date: '2026-12-01' },
     });
     const part = await request(server, 'POST', '/inventory', { token: mechanic.token, json: { part_name: 'Fuse', price: 1, quantity: 1 } });
     const idOf: Record<string, number> = {
@@ -297,11 +298,12 @@ describe('HTTP hygiene', () => {
       mechanics: mechanic.id,
       service_tickets: ticket.body.id,
       inventory: part.body.id,
+      vehicles: ticket.body.vehicle.id,
     };
     const getRoutes = [...routeTable(appRouter).byProcedure.values()]
       .filter((route) => route.method === 'GET')
       .map((route) => ({
-        path: route.path.replace('{id}', String(idOf[route.path.split('/')[1]!])),
+        path: route.path.replace('{id}', String(idOf[route.path.split('/')[1]!])).replace('{vin}', ticket.body.vin),
         token: route.meta.access === 'customer' ? customer.token : mechanic.token,
       }));
     expect(getRoutes.length).toBeGreaterThanOrEqual(10);

@@ -96,8 +96,10 @@ async function fillShop(file: string): Promise<void> {
   const insertPart = db.prepare(
     'INSERT INTO inventory (id, part_name, description, price_cents, quantity, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
+  // Each ticket on a vehicle of its own (a made-up VIN, as migrated data may have).
+  const insertVehicle = db.prepare('INSERT INTO vehicles (id, customer_id, vin, created_at, updated_at) VALUES (?, ?, ?, ?, ?)');
   const insertTicket = db.prepare(
-    `INSERT INTO service_tickets (id, customer_id, title, description, vin, service_date, status, cost_cents, created_at, updated_at)
+    `INSERT INTO service_tickets (id, customer_id, title, description, vehicle_id, service_date, status, cost_cents, created_at, updated_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertAssignment = db.prepare('INSERT INTO service_assignments (service_ticket_id, mechanic_id, assigned_at) VALUES (?, ?, ?)');
@@ -130,12 +132,14 @@ async function fillShop(file: string): Promise<void> {
       const serviceDate = new Date(Date.UTC(opened.getUTCFullYear(), opened.getUTCMonth(), opened.getUTCDate() + random.int(0, 14)));
       const vin = Array.from({ length: 17 }, () => random.pick(VIN_CHARS)).join('');
       const description = `${random.pick(TITLES)} ${random.pick(SYMPTOMS)}; customer waits ${random.int(1, 5)} hours.`;
+      const customerId = random.int(1, SHOP.customers);
+      insertVehicle.run(id, customerId, vin, at, at);
       insertTicket.run(
         id,
-        random.int(1, SHOP.customers),
+        customerId,
         random.pick(TITLES),
         description,
-        vin,
+        id,
         sqliteTime(serviceDate),
         random.pick(STATUSES),
         random.int(0, 600) * 100,

@@ -29,3 +29,5 @@ export { answerKey } from './trpc/middleware/cache.ts';
 export { describeStaffRoles } from './trpc/middleware/access.ts';
 export { MAX_INPUT_DEPTH, nestedDeeperThan } from './shared/input-depth.ts';
 export { MAX_BATCH_SIZE } from './trpc/batch.ts';
+export { checkVin, decodeVin, expectedCheckDigit, normalizeVin, type VinCheck } from './vehicles/vin.ts';
+export { VinDecoded } from './vehicles/vin.schemas.ts';

@@ -5,6 +5,7 @@ import { inventoryRouter } from './inventory/inventory.router.ts';
 import { mechanicRouter } from './mechanics/mechanic.router.ts';
 import { meRouter } from './me/me.router.ts';
 import { serviceTicketRouter } from './service-tickets/service-ticket.router.ts';
+import { vehicleRouter } from './vehicles/vehicle.router.ts';
 import type { ProcedureMeta } from './trpc/meta.ts';
 import { router } from './trpc/procedures.ts';
 
@@ -16,6 +17,7 @@ export const appRouter = router({
   inventory: inventoryRouter,
   assignments: assignmentRouter,
   me: meRouter,
+  vehicles: vehicleRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -18,6 +18,8 @@ export const TAG_DESCRIPTIONS: Record<string, string> = {
   inventory: 'Parts in stock (staff only).',
   assignments: 'Which mechanic works on which ticket.',
   me: 'Who the token belongs to: a customer, or a member of staff and their role.',
+  vehicles:
+    "Customers' cars: VINs checked and decoded offline (ISO 3779), owners, odometer readings that never go down, and each car's tickets.",
 };
 
 /** The tags the routes use, in the router's order, with their descriptions. */

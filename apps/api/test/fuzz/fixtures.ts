@@ -50,7 +50,7 @@ export interface Fixture {
 // version, which starts at 0) or whose account was erased is registered again.
 const usable = (account: { tokenVersion: number; erasedAt?: Date | null } | null) => account?.tokenVersion === 0 && !account.erasedAt;
 
-const TICKET = { title: 'Brakes squeal', vin: '1HGCM82633A004352', service_date: '2026-12-01' };
+const TICKET = { title: 'Brakes squeal', service_date: '2026-12-01' };
 
 /** In the order they are restored: a fixture may use the rows of those before it. */
 export const FIXTURES: Fixture[] = [
@@ -98,19 +98,40 @@ export const FIXTURES: Fixture[] = [
     },
   },
   {
+    // By plate: a VIN belongs to one vehicle, and cases may take the ones they meet.
+    resource: 'vehicles',
+    names: ['vehicles', 'vehicle_id'],
+    async restore({ db, callers, ids, call }) {
+      const [ownId = 0, otherId = 0] = ids.vehicles ?? [];
+      const [own, other] = await Promise.all([
+        db.vehicle.findUnique({ where: { id: ownId } }),
+        db.vehicle.findUnique({ where: { id: otherId } }),
+      ]);
+      // A case may have given a vehicle to another customer: each caller needs one of their own.
+      const kept = (vehicle: typeof own, account: Account) => (vehicle?.customerId === account.id ? vehicle.id : undefined);
+      return [
+        kept(own, callers.customer) ?? (await call('POST', '/vehicles', callers.customer.token, { plate: 'FUZZ 1' })).id,
+        kept(other, callers.otherCustomer) ?? (await call('POST', '/vehicles', callers.otherCustomer.token, { plate: 'FUZZ 2' })).id,
+      ];
+    },
+  },
+  {
     resource: 'service_tickets',
     names: ['service_tickets', 'service_ticket_id'],
     async restore({ db, callers, ids, call }) {
       const [ownId = 0, otherId = 0] = ids.service_tickets ?? [];
       const [itemId] = ids.inventory!;
+      const [ownVehicleId, otherVehicleId] = ids.vehicles!;
       const [own, other, line] = await Promise.all([
         db.serviceTicket.findUnique({ where: { id: ownId } }),
         db.serviceTicket.findUnique({ where: { id: otherId } }),
         db.ticketPart.findUnique({ where: { serviceTicketId_inventoryId: { serviceTicketId: ownId, inventoryId: itemId! } } }),
       ]);
       const ticketIds = [
-        own ? ownId : (await call('POST', '/service_tickets', callers.customer.token, TICKET)).id,
-        other ? otherId : (await call('POST', '/service_tickets', callers.otherCustomer.token, TICKET)).id,
+        own ? ownId : (await call('POST', '/service_tickets', callers.customer.token, { ...TICKET, vehicle_id: ownVehicleId })).id,
+        other
+          ? otherId
+          : (await call('POST', '/service_tickets', callers.otherCustomer.token, { ...TICKET, vehicle_id: otherVehicleId })).id,
       ];
       // Deleting a ticket (or its customer) deletes its part lines with it.
       if (!line) {
@@ -176,7 +197,7 @@ export async function openFuzzShop(server: TestServer): Promise<FuzzShop> {
 
 /**
  * The names the operations use for ids of rows: the collection of each `{id}`
- * path parameter (`/inventory/{id}`: `inventory`), other path parameters
+ * path parameter (`/inventory/{id}`: `inventory`), other integer path parameters
  * (`inventory_id`), and integer fields and query parameters named `…_id` or `…_ids`.
  */
 export function idNamesOf(operations: Operation[]): string[] {
@@ -190,8 +211,10 @@ export function idNamesOf(operations: Operation[]): string[] {
   for (const operation of operations) {
     const segments = operation.path.split('/');
     for (const parameter of operation.parameters) {
-      if (parameter.in === 'path') names.add(parameter.name === 'id' ? segments[segments.indexOf('{id}') - 1]! : parameter.name);
-      else visit(parameter.name, parameter.schema);
+      // A path parameter that is not a number (`{vin}`) names no row by id.
+      if (parameter.in !== 'path') visit(parameter.name, parameter.schema);
+      else if (typesOf(parameter.schema)?.includes('integer'))
+        names.add(parameter.name === 'id' ? segments[segments.indexOf('{id}') - 1]! : parameter.name);
     }
     if (operation.body) visit('(body)', operation.body);
   }

@@ -2,7 +2,16 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Caller } from '../caller.ts';
 import { listProcedures } from '../router.ts';
-import { newCustomer, newInventoryItem, newMechanic, newTicket, PASSWORD, signUpCustomer, signUpMechanic } from '../testing/fixtures.ts';
+import {
+  newCustomer,
+  newInventoryItem,
+  newMechanic,
+  newTicket,
+  PASSWORD,
+  signUpCustomer,
+  signUpMechanic,
+  uniqueVin,
+} from '../testing/fixtures.ts';
 import { createTestApp, statementLog, type TestApp } from '../testing/index.ts';
 import type { Resource } from './response-cache.ts';
 
@@ -24,6 +33,8 @@ const RESOURCE_OF_TABLE: Record<string, Resource | null> = {
   ticket_parts: 'serviceTickets',
   service_assignments: 'assignments',
   inventory: 'inventory',
+  vehicles: 'vehicles',
+  odometer_readings: 'vehicles',
   shop_setup: null,
 };
 
@@ -73,6 +84,8 @@ interface World {
   itemId: number;
   /** A ticket of the customer with the mechanic and a part on it. */
   ticketId: number;
+  /** The vehicle of that ticket, with an odometer reading. */
+  vehicleId: number;
 }
 
 /** A route's call, with the token it runs under (prepared beforehand, so that only the call itself is recorded). */
@@ -129,7 +142,10 @@ const WRITES: Record<string, (world: World) => Promise<Run>> = {
     const { mechanic } = await signUpMechanic(world.app);
     return asMechanic(world, (caller) => caller.mechanics.changeRole({ id: mechanic.id, role: 'service_writer' }));
   },
-  'serviceTickets.open': async ({ customer }) => ({ token: customer.token, call: (caller) => caller.serviceTickets.open(newTicket()) }),
+  'serviceTickets.open': async ({ customer }) => ({
+    token: customer.token,
+    call: (caller) => caller.serviceTickets.open(newTicket({ odometer_in: 10 })),
+  }),
   'serviceTickets.edit': async (world) => {
     const id = await workedTicket(world);
     const { mechanic } = await signUpMechanic(world.app);
@@ -140,6 +156,7 @@ const WRITES: Record<string, (world: World) => Promise<Run>> = {
         remove_ids: [world.mechanic.mechanic.id],
         status: 'IN_PROGRESS',
         cost: '10.00',
+        odometer_in: 20,
       }),
     );
   },
@@ -154,6 +171,23 @@ const WRITES: Record<string, (world: World) => Promise<Run>> = {
   'serviceTickets.removePart': async (world) => {
     const id = await workedTicket(world);
     return asMechanic(world, (caller) => caller.serviceTickets.removePart({ id, inventory_id: world.itemId }));
+  },
+  'vehicles.create': async ({ customer }) => ({
+    token: customer.token,
+    call: (caller) => caller.vehicles.create({ vin: uniqueVin(), odometer: 10 }),
+  }),
+  'vehicles.update': async (world) => {
+    const { customer } = await signUpCustomer(world.app);
+    const ticket = await world.app.as(world.customer.token).serviceTickets.open(newTicket());
+    return asMechanic(world, (caller) => caller.vehicles.update({ id: ticket.vehicle.id, customer_id: customer.id, color: 'Red' }));
+  },
+  'vehicles.delete': async ({ app, customer }) => {
+    const vehicle = await app.as(customer.token).vehicles.create({ plate: 'GONE 1', odometer: 10 });
+    return { token: customer.token, call: (caller) => caller.vehicles.delete({ id: vehicle.id }) };
+  },
+  'vehicles.addReading': async (world) => {
+    const ticket = await world.app.as(world.customer.token).serviceTickets.open(newTicket());
+    return asMechanic(world, (caller) => caller.vehicles.addReading({ id: ticket.vehicle.id, reading: 100 }));
   },
   'inventory.create': async (world) => asMechanic(world, (caller) => caller.inventory.create(newInventoryItem())),
   'inventory.update': async (world) => {
@@ -188,6 +222,12 @@ const READS: Record<string, (world: World) => Run> = {
   'inventory.list': (world) => asMechanic(world, (caller) => caller.inventory.list({})),
   'inventory.byId': (world) => asMechanic(world, (caller) => caller.inventory.byId({ id: world.itemId })),
   'assignments.list': (world) => asMechanic(world, (caller) => caller.assignments.list({})),
+  'customers.myVehicles': ({ customer }) => ({ token: customer.token, call: (caller) => caller.customers.myVehicles({}) }),
+  'vehicles.list': (world) => asMechanic(world, (caller) => caller.vehicles.list({})),
+  'vehicles.decode': (world) => asMechanic(world, (caller) => caller.vehicles.decode({ vin: '1HGCM82633A004352' })),
+  'vehicles.byId': (world) => asMechanic(world, (caller) => caller.vehicles.byId({ id: world.vehicleId })),
+  'vehicles.readings': (world) => asMechanic(world, (caller) => caller.vehicles.readings({ id: world.vehicleId })),
+  'vehicles.history': (world) => asMechanic(world, (caller) => caller.vehicles.history({ id: world.vehicleId })),
   'me.get': (world) => asMechanic(world, (caller) => caller.me.get()),
 };
 
@@ -210,8 +250,10 @@ describe('cross-resource invalidation', () => {
     const mechanic = await signUpMechanic(app);
     const customer = await signUpCustomer(app);
     const item = await app.as(mechanic.token).inventory.create(newInventoryItem({ quantity: 1_000 }));
-    world = { app, mechanic, customer, itemId: item.id, ticketId: 0 };
+    world = { app, mechanic, customer, itemId: item.id, ticketId: 0, vehicleId: 0 };
     world.ticketId = await workedTicket(world);
+    world.vehicleId = (await app.as(mechanic.token).serviceTickets.byId({ id: world.ticketId })).vehicle.id;
+    await app.as(mechanic.token).vehicles.addReading({ id: world.vehicleId, reading: 10 });
   });
   afterAll(() => world?.app.close());
 

@@ -4,6 +4,8 @@ import { ById, CustomerCredentials, PaginationInput, Token } from '../shared/sch
 import { ServiceTicketPage, SERVICE_TICKET_VIEW_SOURCES } from '../service-tickets/service-ticket.schemas.ts';
 import { listCustomerTickets } from '../service-tickets/service-ticket.service.ts';
 import { route } from '../trpc/meta.ts';
+import { VehiclePage } from '../vehicles/vehicle.schemas.ts';
+import { listCustomerVehicles } from '../vehicles/vehicle.service.ts';
 import { authenticatedProcedure, customerProcedure, mechanicProcedure, publicProcedure, router } from '../trpc/procedures.ts';
 import { Customer, CustomerChanges, CustomerPage, NewCustomer } from './customer.schemas.ts';
 import * as customers from './customer.service.ts';
@@ -59,7 +61,7 @@ export const customerRouter = router({
     .output(CustomerPage)
     .query(({ ctx, input }) => customers.listCustomers(ctx.services, input)),
 
-  // Before `byId`: REST paths match in order, and `{id}` would take "my-tickets".
+  // Before `byId`: REST paths match in order, and `{id}` would take "my-tickets" and "my-vehicles".
   myTickets: customerProcedure
     .meta(
       route({
@@ -74,6 +76,21 @@ export const customerRouter = router({
     .input(PaginationInput)
     .output(ServiceTicketPage)
     .query(({ ctx, input }) => listCustomerTickets(ctx.services, ctx.caller.id, input)),
+
+  myVehicles: customerProcedure
+    .meta(
+      route({
+        method: 'GET',
+        path: '/customers/my-vehicles',
+        rateLimit: 'read',
+        cache: { scope: 'caller', dependsOn: ['vehicles'] },
+        tags,
+        summary: 'Your vehicles',
+      }),
+    )
+    .input(PaginationInput)
+    .output(VehiclePage)
+    .query(({ ctx, input }) => listCustomerVehicles(ctx.services, ctx.caller.id, input)),
 
   byId: authenticatedProcedure
     .meta(
@@ -118,12 +135,13 @@ export const customerRouter = router({
         method: 'DELETE',
         path: '/customers/{id}',
         rateLimit: 'write',
-        invalidates: ['customers', 'serviceTickets', 'assignments', 'inventory'],
+        invalidates: ['customers', 'serviceTickets', 'assignments', 'inventory', 'vehicles'],
         tags,
         summary: 'Delete your account',
         description:
           'Erases your personal data. Tickets with no work done (PENDING, CANCELLED) are deleted and their parts go back to stock; ' +
-          "tickets worked on (IN_PROGRESS, COMPLETED) stay as the shop's records, under an anonymous customer.",
+          "tickets worked on (IN_PROGRESS, COMPLETED) stay as the shop's records, under an anonymous customer, with the vehicles they are on; " +
+          'your other vehicles are deleted.',
         ownership: 'own account only',
         successStatus: 204,
       }),

@@ -90,7 +90,9 @@ const WORKED_ON: TicketStatus[] = ['IN_PROGRESS', 'COMPLETED'];
  *
  * - tickets with no work done (PENDING, CANCELLED) are deleted with their
  *   assignments and part lines, and their parts go back to stock;
- * - if tickets with work done remain (IN_PROGRESS, COMPLETED), the account is
+ * - the account's vehicles are deleted with their odometer readings, except
+ *   those that remaining tickets (its own or a former owner's) are on;
+ * - if tickets with work done or such vehicles remain, the account is
  *   erased rather than deleted: every personal field is overwritten, it can no
  *   longer log in, its tokens stop working, and it is left out of the customer
  *   lists, while its tickets keep their lines, assignments and totals;
@@ -117,7 +119,11 @@ export async function deleteCustomer({ db, provider }: Pick<Deps, 'db' | 'provid
       await tx.inventoryItem.update({ where: { id: inventoryId }, data: { quantity: { increment: quantity } }, select: { id: true } });
     }
     await tx.serviceTicket.deleteMany({ where: { id: { in: unworked.map((ticket) => ticket.id) } } });
-    if (unworked.length === tickets.length) {
+    // Vehicles go with the person, except those that kept tickets (theirs, or a
+    // former owner's) still reference: those stay as part of the shop's records.
+    await tx.vehicle.deleteMany({ where: { customerId: id, tickets: { none: {} } } });
+    const keptVehicles = await tx.vehicle.count({ where: { customerId: id } });
+    if (unworked.length === tickets.length && keptVehicles === 0) {
       await tx.customer.delete({ where: { id }, select: { id: true } });
       return;
     }

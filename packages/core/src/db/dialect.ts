@@ -21,6 +21,25 @@ export async function lockServiceTicket(tx: Transaction, provider: Provider, id:
 }
 
 /**
+ * Locks a vehicle's row until the transaction ends and reads its latest odometer
+ * reading under the lock, so that two readings recorded at once are checked one
+ * after the other (neither can pass the "never goes down" rule against a stale
+ * latest). `FOR UPDATE` reads the latest committed row on PostgreSQL and MySQL,
+ * whatever snapshot the transaction's earlier reads fixed; SQLite runs one
+ * transaction at a time. Resolves to null when the vehicle does not exist.
+ */
+export async function lockVehicleOdometer(
+  tx: Transaction,
+  provider: Provider,
+  id: number,
+): Promise<{ odometer: number | null; odometerUnit: 'mi' | 'km' } | null> {
+  if (provider === 'sqlite') return tx.vehicle.findUnique({ where: { id }, select: { odometer: true, odometerUnit: true } });
+  const [row] = await tx.$queryRaw<Array<{ odometer: number | bigint | null; odometer_unit: 'mi' | 'km' }>>`
+    SELECT odometer, odometer_unit FROM vehicles WHERE id = ${id} FOR UPDATE`;
+  return row ? { odometer: row.odometer === null ? null : Number(row.odometer), odometerUnit: row.odometer_unit } : null;
+}
+
+/**
  * Locks every service ticket of a customer, as `lockServiceTicket` locks one (in
  * id order, so that two lockers cannot deadlock), and resolves to their ids. On
  * MySQL the lock must come before any plain read of the transaction: a plain read
@@ -65,7 +84,7 @@ export function readSnapshot<Result>(db: Database, provider: Provider, read: (tx
  * MySQL's default collation and SQLite's LIKE already ignore case (SQLite only
  * for ASCII letters). The column comes from the caller's code, never from input.
  */
-export function containsLiterally(provider: Provider, column: 'part_name', text: string): Sql {
+export function containsLiterally(provider: Provider, column: 'part_name' | 'make' | 'model' | 'vin' | 'plate', text: string): Sql {
   const pattern = `%${text.replace(/[!%_]/g, '!$&')}%`;
   return provider === 'postgresql' ? sql`${raw(column)} ILIKE ${pattern} ESCAPE '!'` : sql`${raw(column)} LIKE ${pattern} ESCAPE '!'`;
 }

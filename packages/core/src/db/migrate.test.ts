@@ -275,8 +275,9 @@ PRAGMA defer_foreign_keys=OFF;
     await database.query(
       `INSERT INTO customers (id, name, email, phone, address, password_hash, updated_at) VALUES (1, 'Ada', 'ada@example.com', '1', 'Row', 'x', CURRENT_TIMESTAMP)`,
     );
+    await database.query(`INSERT INTO vehicles (id, customer_id, vin, updated_at) VALUES (1, 1, 'VIN', CURRENT_TIMESTAMP)`);
     await database.query(
-      `INSERT INTO service_tickets (customer_id, title, description, vin, service_date, updated_at) VALUES (1, 'Brakes', 'Squeal', 'VIN', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)`,
+      `INSERT INTO service_tickets (customer_id, vehicle_id, title, description, service_date, updated_at) VALUES (1, 1, 'Brakes', 'Squeal', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)`,
     );
     return { database, root };
   }
@@ -294,7 +295,7 @@ PRAGMA defer_foreign_keys=OFF;
     await writeMigration(root, 'sqlite', LATER, REDEFINE_CUSTOMERS.replace(/INSERT INTO "new_customers".*\n/, ''));
 
     const failure = await rejectionOf(migrateDatabase({ url: database.url }, { root }));
-    expect(failure.message).toMatch(new RegExp(`^Migration ${LATER} failed and was rolled back; .*service_tickets → customers`));
+    expect(failure.message).toMatch(new RegExp(`^Migration ${LATER} failed and was rolled back; .*(vehicles|service_tickets) → customers`));
     expect(await database.query('SELECT id FROM customers')).toEqual([{ id: 1 }]);
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../testing/index.ts';
+import { checkVin } from '../vehicles/vin.ts';
 import { DEMO_CUSTOMER, DEMO_MECHANIC, DEMO_SERVICE_WRITER, DEMO_TECHNICIAN, seedDemoShop } from './demo-shop.ts';
 
 let app: TestApp;
@@ -18,6 +19,7 @@ async function shopContents() {
     }),
     customers: await db.customer.findMany({ select: { name: true, email: true }, orderBy: { email: 'asc' } }),
     parts: await db.inventoryItem.findMany({ select: { partName: true, priceCents: true, quantity: true }, orderBy: { partName: 'asc' } }),
+    vehicles: await db.vehicle.findMany({ select: { vin: true, plate: true, odometer: true }, orderBy: { vin: 'asc' } }),
     tickets: await db.serviceTicket.findMany({
       select: { title: true, status: true, costCents: true, _count: { select: { assignments: true, parts: true } } },
       orderBy: { title: 'asc' },
@@ -27,15 +29,27 @@ async function shopContents() {
 
 describe('seedDemoShop', () => {
   it('fills an empty shop with mechanics, customers, parts and tickets in every status', async () => {
-    expect(await seedDemoShop(app.services)).toEqual({ mechanics: 4, customers: 5, parts: 10, tickets: 7 });
+    expect(await seedDemoShop(app.services)).toEqual({ mechanics: 4, customers: 5, parts: 10, vehicles: 5, tickets: 7 });
     const contents = await shopContents();
     expect(new Set(contents.tickets.map((ticket) => ticket.status))).toEqual(new Set(['PENDING', 'IN_PROGRESS', 'COMPLETED', 'CANCELLED']));
     expect(contents.parts.find((part) => part.partName === 'Engine oil 5W-30 (1 L)')?.quantity).toBe(115);
   });
 
+  it('gives every customer a vehicle with a VIN that passes every rule, and puts each ticket on its vehicle', async () => {
+    const vehicles = await app.services.db.vehicle.findMany({
+      select: { vin: true, customerId: true, make: true, _count: { select: { tickets: true } } },
+    });
+    expect(vehicles).toHaveLength(5);
+    for (const vehicle of vehicles) {
+      expect(checkVin(vehicle.vin!), vehicle.vin!).toMatchObject({ ok: true });
+      expect(vehicle.make, vehicle.vin!).not.toBeNull();
+    }
+    expect(vehicles.reduce((sum, vehicle) => sum + vehicle._count.tickets, 0)).toBe(7);
+  });
+
   it('is idempotent and deterministic: a second run adds and changes nothing', async () => {
     const before = await shopContents();
-    expect(await seedDemoShop(app.services)).toEqual({ mechanics: 0, customers: 0, parts: 0, tickets: 0 });
+    expect(await seedDemoShop(app.services)).toEqual({ mechanics: 0, customers: 0, parts: 0, vehicles: 0, tickets: 0 });
     expect(await shopContents()).toEqual(before);
   });
 

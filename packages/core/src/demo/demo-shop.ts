@@ -8,6 +8,8 @@ import type { TicketStatus } from '../service-tickets/service-ticket.schemas.ts'
 import type { AppServices } from '../app-services.ts';
 import type { StaffPrincipal } from '../auth/tokens.ts';
 import type { NewMechanic } from '../mechanics/mechanic.schemas.ts';
+import { addVehicle } from '../vehicles/vehicle.service.ts';
+import type { NewVehicle } from '../vehicles/vehicle.schemas.ts';
 
 /**
  * The accounts the README's quick start logs in with: the shop's owner, one
@@ -74,6 +76,36 @@ const PARTS = [
   { part_name: 'Headlight bulb H7', description: '55 W', price: 7_60, quantity: 50 },
 ];
 
+/**
+ * The customers' cars, by customer index. Their VINs pass every rule of
+ * `checkVin` (demo-shop.test.ts checks): made-up serial numbers on real makes.
+ */
+const VEHICLES: Array<Omit<NewVehicle, 'customer_id' | 'odometer_unit'> & { customer: number; vin: string; odometer_unit: 'mi' | 'km' }> = [
+  { customer: 0, vin: '1HGCM82633A004352', plate: 'ACC 2003', model: 'Accord', color: 'Silver', odometer: 182_340, odometer_unit: 'mi' },
+  { customer: 1, vin: '2T1BURHE3JC012345', plate: 'CRL 018', model: 'Corolla', color: 'White', odometer: 61_200, odometer_unit: 'mi' },
+  {
+    customer: 2,
+    vin: 'WVWZZZ1KZ6W123456',
+    plate: 'B GOLF 6',
+    year: 2006,
+    model: 'Golf',
+    color: 'Blue',
+    odometer: 143_800,
+    odometer_unit: 'km',
+  },
+  { customer: 3, vin: '3FAHP0HA5AR123456', plate: 'FUS 010', model: 'Fusion', color: 'Black', odometer: 98_450, odometer_unit: 'mi' },
+  {
+    customer: 4,
+    vin: 'JHMFA165X6S012345',
+    plate: 'CVC 006',
+    year: 2006,
+    model: 'Civic',
+    color: 'Red',
+    odometer: 120_900,
+    odometer_unit: 'km',
+  },
+];
+
 interface DemoTicket {
   customer: number;
   title: string;
@@ -120,7 +152,7 @@ const TICKETS: DemoTicket[] = [
     customer: 1,
     title: 'Engine misfire',
     description: 'Rough idle, check engine light on',
-    vin: '2T1BURHE5JC012345',
+    vin: '2T1BURHE3JC012345',
     date: '2026-11-20',
     // The demo technician's ticket (with another one below): a technician works on the tickets assigned to them.
     mechanics: [0, 2],
@@ -143,7 +175,7 @@ const TICKETS: DemoTicket[] = [
     customer: 3,
     title: 'Battery dead',
     description: 'Will not start on cold mornings',
-    vin: '3FAHP0HA7AR123456',
+    vin: '3FAHP0HA5AR123456',
     date: '2026-11-10',
     mechanics: [2],
     parts: [[8, 1]],
@@ -154,7 +186,7 @@ const TICKETS: DemoTicket[] = [
     customer: 4,
     title: 'Wipers and bulbs',
     description: 'Replace wiper blades and a headlight bulb',
-    vin: 'JHMFA16586S012345',
+    vin: 'JHMFA165X6S012345',
     date: '2026-11-28',
     mechanics: [1],
     parts: [
@@ -168,7 +200,7 @@ const TICKETS: DemoTicket[] = [
     customer: 1,
     title: 'Strange noise',
     description: 'Knocking from the rear axle',
-    vin: '2T1BURHE5JC012345',
+    vin: '2T1BURHE3JC012345',
     date: '2026-12-20',
     mechanics: [],
     parts: [],
@@ -187,20 +219,21 @@ export interface SeedReport {
   mechanics: number;
   customers: number;
   parts: number;
+  vehicles: number;
   tickets: number;
 }
 
 /**
  * Fills a database with a small, realistic shop: four mechanics (an owner, a
  * service writer and two technicians), five
- * customers, ten parts and seven tickets in every status, with assignments and
+ * customers with a vehicle each, ten parts and seven tickets in every status, with assignments and
  * part lines. Deterministic and idempotent: what exists already (by email, part
- * name, or customer and ticket title) is left alone, so running it again adds
+ * name, VIN, or customer and ticket title) is left alone, so running it again adds
  * nothing. Everything goes through the domain functions, with their rules.
  */
 export async function seedDemoShop(services: AppServices): Promise<SeedReport> {
   const { db } = services;
-  const created: SeedReport = { mechanics: 0, customers: 0, parts: 0, tickets: 0 };
+  const created: SeedReport = { mechanics: 0, customers: 0, parts: 0, vehicles: 0, tickets: 0 };
 
   const mechanicIds: number[] = [];
   for (const mechanic of MECHANICS) {
@@ -242,10 +275,18 @@ export async function seedDemoShop(services: AppServices): Promise<SeedReport> {
     created.parts++;
   }
 
+  for (const { customer, ...vehicle } of VEHICLES) {
+    if (await db.vehicle.count({ where: { vin: vehicle.vin } })) continue;
+    await addVehicle(services, owner, { customer_id: customerIds[customer]!, ...vehicle });
+    created.vehicles++;
+  }
+
   for (const ticket of TICKETS) {
     const customerId = customerIds[ticket.customer]!;
     if (await db.serviceTicket.count({ where: { customerId, title: ticket.title } })) continue;
-    const { id } = await openTicket(services, customerId, {
+    // Opened at the desk, on the customer's vehicle with that VIN.
+    const { id } = await openTicket(services, owner, {
+      customer_id: customerId,
       title: ticket.title,
       description: ticket.description,
       vin: ticket.vin,

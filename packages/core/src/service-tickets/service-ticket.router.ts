@@ -3,7 +3,7 @@ import { MAX_QUANTITY, MAX_TICKET_TOTAL_CENTS } from '../shared/limits.ts';
 import { formatCents } from '../shared/money.ts';
 import { ById } from '../shared/schemas.ts';
 import { route } from '../trpc/meta.ts';
-import { authenticatedProcedure, customerProcedure, mechanicProcedure, router, staffProcedure } from '../trpc/procedures.ts';
+import { authenticatedProcedure, mechanicProcedure, router, staffProcedure } from '../trpc/procedures.ts';
 import {
   NewPartLine,
   NewServiceTicket,
@@ -19,21 +19,27 @@ import * as serviceTickets from './service-ticket.service.ts';
 const tags: ['service-tickets'] = ['service-tickets'];
 
 export const serviceTicketRouter = router({
-  open: customerProcedure
+  open: authenticatedProcedure
     .meta(
       route({
         method: 'POST',
         path: '/service_tickets',
         rateLimit: 'write',
-        invalidates: ['serviceTickets'],
+        invalidates: ['serviceTickets', 'vehicles'],
         tags,
-        summary: 'Open a service ticket for your vehicle',
+        summary: 'Open a service ticket for your vehicle; owners and service writers open one for a customer',
+        description:
+          'With vehicle_id (one of your vehicles, else 404) or vin (your vehicle with that VIN, added if you have none; ' +
+          "another customer's VIN is a 409). Staff send customer_id with the customer's vehicle (409 when it is another's). " +
+          'odometer_in is recorded as a reading.',
+        ownership: 'technicians: 403; customers: for themselves (no customer_id); staff name the customer',
         successStatus: 201,
+        errors: ['invalid_vin', 'vin_taken', 'vehicle_owner_mismatch', 'odometer_rollback'],
       }),
     )
     .input(NewServiceTicket)
     .output(ServiceTicket)
-    .mutation(({ ctx, input }) => serviceTickets.openTicket(ctx.services, ctx.caller.id, input)),
+    .mutation(({ ctx, input }) => serviceTickets.openTicket(ctx.services, ctx.caller, input)),
 
   list: mechanicProcedure
     .meta(
@@ -72,14 +78,15 @@ export const serviceTicketRouter = router({
         method: 'PUT',
         path: '/service_tickets/{id}/edit',
         rateLimit: 'write',
-        invalidates: ['serviceTickets', 'assignments'],
+        invalidates: ['serviceTickets', 'assignments', 'vehicles'],
         tags,
-        summary: 'Add and remove mechanics, change the status or the cost, in one transaction',
+        summary: 'Add and remove mechanics, change the status or the cost, record odometer readings, in one transaction',
         description:
           'Unknown mechanic ids are a 404 naming them, and nothing changes. Status moves: PENDING → IN_PROGRESS or CANCELLED; ' +
-          'IN_PROGRESS → PENDING, COMPLETED or CANCELLED; CANCELLED → PENDING; COMPLETED is final.',
+          'IN_PROGRESS → PENDING, COMPLETED or CANCELLED; CANCELLED → PENDING; COMPLETED is final. odometer_in and ' +
+          'odometer_out (when the ticket is or becomes COMPLETED) are recorded as readings, which never go down.',
         ownership: `${serviceTickets.ASSIGNED_TECHNICIANS_ONLY}, and only their status`,
-        errors: ['invalid_status_transition', 'amount_too_large', 'transaction_conflict'],
+        errors: ['invalid_status_transition', 'amount_too_large', 'odometer_rollback', 'transaction_conflict'],
       }),
     )
     .input(ServiceTicketEdit)

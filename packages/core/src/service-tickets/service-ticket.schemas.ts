@@ -2,22 +2,27 @@ import { z } from 'zod';
 import type { Resource } from '../cache/response-cache.ts';
 import { DATE_RANGE, MAX_LENGTH } from '../shared/limits.ts';
 import { Money, MoneyInput } from '../shared/money.ts';
+import { OdometerReading, OdometerReadingValue, Vehicle, VinText } from '../vehicles/vehicle.schemas.ts';
 import { CalendarDate, Count, DatabaseText, Id, IdField, IdParam, paginated, PaginationInput, QuantityField } from '../shared/schemas.ts';
 
 /** What a ticket's read model shows: a write to any of these makes cached tickets stale. */
-export const SERVICE_TICKET_VIEW_SOURCES: Resource[] = ['serviceTickets', 'assignments', 'mechanics', 'inventory'];
+export const SERVICE_TICKET_VIEW_SOURCES: Resource[] = ['serviceTickets', 'assignments', 'mechanics', 'inventory', 'vehicles'];
 
 export const TICKET_STATUSES = ['PENDING', 'IN_PROGRESS', 'COMPLETED', 'CANCELLED'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 export const TicketStatus = z.enum(TICKET_STATUSES).meta({ id: 'TicketStatus', example: 'IN_PROGRESS' });
 
-/** A vehicle identification number: 17 letters and digits, never I, O or Q (ISO 3779). Sent in any case, kept upper-case. */
-export const Vin = z
-  .string()
-  .trim()
-  .toUpperCase()
-  .regex(/^[A-HJ-NPR-Z0-9]{17}$/, 'Expected 17 letters and digits, without I, O or Q')
-  .meta({ example: '1HGCM82633A004352' });
+/**
+ * A VIN that opens a ticket: 17 letters and digits, never I, O or Q (ISO 3779),
+ * sent in any case. A new vehicle's check digit is checked then (`checkVin`); a
+ * shorter, pre-1981 VIN is added as a vehicle first (`POST /vehicles` with its year).
+ */
+export const TicketVin = VinText.regex(/^[A-HJ-NPR-Z0-9]{17}$/, 'Expected 17 letters and digits, without I, O or Q');
+
+/** What a ticket shows of its vehicle. */
+export const TicketVehicle = Vehicle.pick({ id: true, vin: true, plate: true, year: true, make: true, model: true }).meta({
+  id: 'TicketVehicle',
+});
 
 export const ServiceTicket = z
   .object({
@@ -25,7 +30,8 @@ export const ServiceTicket = z
     customer_id: Id,
     title: z.string(),
     description: z.string(),
-    vin: z.string(),
+    vin: z.string().nullable().meta({ description: "The vehicle's VIN (null for a vehicle known by its plate only)." }),
+    vehicle: TicketVehicle,
     service_date: z.iso.date(),
     status: TicketStatus,
     cost: Money.meta({ description: 'Labour, set by the mechanics.' }),
@@ -41,6 +47,8 @@ export const ServiceTicket = z
     ),
     parts_total: Money,
     total: Money.meta({ description: 'cost + parts_total' }),
+    odometer_in: z.int().nullable(),
+    odometer_out: z.int().nullable(),
     created_at: z.iso.datetime(),
     updated_at: z.iso.datetime(),
   })
@@ -52,6 +60,7 @@ export const ServiceTicket = z
       title: 'Brakes squeal',
       description: 'Front brakes squeal when stopping',
       vin: '1HGCM82633A004352',
+      vehicle: { id: 4, vin: '1HGCM82633A004352', plate: 'ACC 1', year: 2003, make: 'Honda', model: 'Accord' },
       service_date: '2026-12-01',
       status: 'IN_PROGRESS',
       cost: '120.00',
@@ -59,6 +68,8 @@ export const ServiceTicket = z
       parts: [{ inventory_id: 4, part_name: 'Brake pad set', quantity: 2, unit_price: '49.90', line_total: '99.80' }],
       parts_total: '99.80',
       total: '219.80',
+      odometer_in: 182_340,
+      odometer_out: null,
       created_at: '2026-11-29T17:03:11.000Z',
       updated_at: '2026-11-30T09:12:00.000Z',
     },
@@ -72,10 +83,17 @@ export const NewServiceTicket = z
   .strictObject({
     title: DatabaseText(1, MAX_LENGTH.ticketTitle),
     description: DatabaseText(0, MAX_LENGTH.description).default(''),
-    vin: Vin,
+    vehicle_id: IdField.optional().meta({ description: 'One of your vehicles (staff: one of the customer’s).' }),
+    vin: TicketVin.optional().meta({ description: 'Instead of vehicle_id: your vehicle with this VIN, added if you have none.' }),
+    customer_id: IdField.optional().meta({ description: 'Staff only: the customer the ticket is for (with vehicle_id or vin).' }),
     service_date: CalendarDate.meta({
       description: `The day the vehicle is booked in (YYYY-MM-DD, ${DATE_RANGE.min} to ${DATE_RANGE.max}).`,
     }),
+    odometer_in: OdometerReadingValue.optional().meta({ description: "The odometer when the vehicle comes in, in the vehicle's unit." }),
+  })
+  .refine((ticket) => (ticket.vin === undefined) !== (ticket.vehicle_id === undefined), {
+    message: 'Send vehicle_id or vin (one of them)',
+    path: ['vehicle_id'],
   })
   .meta({
     id: 'NewServiceTicket',
@@ -105,6 +123,8 @@ export const ServiceTicketEdit = z
     remove_ids: MechanicIds.optional().meta({ description: 'Mechanics to unassign (ones not assigned are ignored).' }),
     status: TicketStatus.optional(),
     cost: MoneyInput.optional(),
+    odometer_in: OdometerReadingValue.optional(),
+    odometer_out: OdometerReadingValue.optional().meta({ description: 'When the ticket is (or becomes) COMPLETED.' }),
   })
   .meta({ examples: [{ add_ids: [1, 2], remove_ids: [5], status: 'IN_PROGRESS', cost: '120.00' }] });
 export type ServiceTicketEdit = z.output<typeof ServiceTicketEdit>;
@@ -115,3 +135,21 @@ export const NewPartLine = z
 export type NewPartLine = z.output<typeof NewPartLine>;
 
 export const PartLineKey = z.strictObject({ id: IdParam, inventory_id: IdParam });
+
+/** A vehicle with its tickets and odometer readings (`GET /vehicles/{id}/history`). */
+export const VehicleHistory = z
+  .object({
+    vehicle: Vehicle,
+    tickets: z.array(z.object({ id: Id, status: TicketStatus, service_date: z.iso.date(), title: z.string(), total: Money })),
+    odometer: z.array(OdometerReading),
+  })
+  .meta({
+    id: 'VehicleHistory',
+    description: 'Its tickets and odometer readings, newest first.',
+    example: {
+      vehicle: (Vehicle.meta() as { example: Vehicle }).example,
+      tickets: [{ id: 7, status: 'IN_PROGRESS', service_date: '2026-12-01', title: 'Brakes squeal', total: '219.80' }],
+      odometer: [(OdometerReading.meta() as { example: OdometerReading }).example],
+    },
+  });
+export type VehicleHistory = z.output<typeof VehicleHistory>;

@@ -1,3 +1,4 @@
+import type { Provider } from '../db/provider.ts';
 import type { Principal, StaffPrincipal } from '../auth/tokens.ts';
 import type { Prisma, Transaction } from '../db/client.ts';
 import { countRows, lockServiceTicket, readSnapshot } from '../db/dialect.ts';
@@ -7,6 +8,21 @@ import { MAX_QUANTITY, MAX_TICKET_TOTAL_CENTS } from '../shared/limits.ts';
 import { formatCents } from '../shared/money.ts';
 import { pageWindow, toPage, type Page, type PaginationInput } from '../shared/schemas.ts';
 import type { AppServices } from '../app-services.ts';
+import {
+  createVehicle,
+  customerOfWrite,
+  guardingVin,
+  NEWEST_READINGS_FIRST,
+  readableVehicle,
+  readingFields,
+  recordReading,
+  requireCustomer,
+  toReadingView,
+  toVehicleView,
+  vehicleNotFound,
+  vinTaken,
+} from '../vehicles/vehicle.service.ts';
+import { normalizeVin } from '../vehicles/vin.ts';
 import type {
   NewPartLine,
   NewServiceTicket,
@@ -14,6 +30,7 @@ import type {
   ServiceTicketEdit,
   ServiceTicketQuery,
   TicketStatus,
+  VehicleHistory,
 } from './service-ticket.schemas.ts';
 
 type Deps = Pick<AppServices, 'db' | 'provider'>;
@@ -24,10 +41,12 @@ const ticketFields = {
   customerId: true,
   title: true,
   description: true,
-  vin: true,
   serviceDate: true,
   status: true,
   costCents: true,
+  odometerIn: true,
+  odometerOut: true,
+  vehicle: { select: { id: true, vin: true, plate: true, year: true, make: true, model: true } },
   createdAt: true,
   updatedAt: true,
   assignments: { select: { assignedAt: true, mechanic: { select: { id: true, name: true } } }, orderBy: { mechanicId: 'asc' } },
@@ -58,7 +77,8 @@ export function toTicketView(row: TicketRow): ServiceTicket {
     customer_id: row.customerId,
     title: row.title,
     description: row.description,
-    vin: row.vin,
+    vin: row.vehicle.vin,
+    vehicle: row.vehicle,
     service_date: row.serviceDate.toISOString().slice(0, 10),
     status: row.status,
     cost: formatCents(row.costCents),
@@ -72,6 +92,8 @@ export function toTicketView(row: TicketRow): ServiceTicket {
     parts: parts.map(({ lineCents, ...line }) => ({ ...line, line_total: formatCents(lineCents) })),
     parts_total: formatCents(partsCents),
     total: formatCents(row.costCents + partsCents),
+    odometer_in: row.odometerIn,
+    odometer_out: row.odometerOut,
     created_at: row.createdAt.toISOString(),
     updated_at: row.updatedAt.toISOString(),
   };
@@ -100,18 +122,57 @@ function listWhere(
   });
 }
 
-export async function openTicket({ db }: Deps, customerId: number, input: NewServiceTicket): Promise<ServiceTicket> {
-  const row = await db.serviceTicket.create({
-    data: {
-      customerId,
-      title: input.title,
-      description: input.description,
-      vin: input.vin,
-      serviceDate: new Date(`${input.service_date}T00:00:00.000Z`),
-    },
-    select: ticketFields,
-  });
-  return toTicketView(row);
+/**
+ * Opens a ticket on a vehicle: a customer's own, or, for desk staff, one of the
+ * customer's they name. With `vin` instead of `vehicle_id`, the customer's
+ * vehicle with that VIN is used, or added (the VIN rules apply to new vehicles
+ * only); another customer's VIN is a 409. `odometer_in` is recorded as a reading.
+ */
+export async function openTicket({ db, provider }: Deps, caller: Principal, input: NewServiceTicket): Promise<ServiceTicket> {
+  const customerId = customerOfWrite(caller, input.customer_id, 'service tickets');
+  return guardingVin(db, caller, input.vin === undefined ? undefined : normalizeVin(input.vin), () =>
+    inTransaction(db, async (tx) => {
+      if (caller.role === 'mechanic') await requireCustomer(tx, customerId);
+      const vehicle = await vehicleOfNewTicket(tx, provider, caller, customerId, input);
+      const { id } = await tx.serviceTicket.create({
+        data: {
+          customerId,
+          vehicleId: vehicle.id,
+          title: input.title,
+          description: input.description,
+          serviceDate: new Date(`${input.service_date}T00:00:00.000Z`),
+          odometerIn: input.odometer_in ?? null,
+        },
+        select: { id: true },
+      });
+      if (input.odometer_in !== undefined)
+        await recordReading(tx, provider, caller, vehicle.id, { reading: input.odometer_in, serviceTicketId: id });
+      return readTicket(tx, id);
+    }),
+  );
+}
+
+const ticketVehicleFields = { id: true, customerId: true, odometer: true, odometerUnit: true } satisfies Prisma.VehicleSelect;
+
+async function vehicleOfNewTicket(
+  tx: Transaction,
+  provider: Provider,
+  caller: Principal,
+  customerId: number,
+  { vehicle_id, vin }: NewServiceTicket,
+): Promise<Prisma.VehicleGetPayload<{ select: typeof ticketVehicleFields }>> {
+  if (vehicle_id !== undefined) {
+    const vehicle = await tx.vehicle.findUnique({ where: { id: vehicle_id }, select: ticketVehicleFields });
+    // A customer learns nothing of other customers' vehicles: theirs is a 404 too.
+    if (!vehicle || (caller.role === 'customer' && vehicle.customerId !== caller.id)) throw vehicleNotFound(vehicle_id);
+    if (vehicle.customerId !== customerId) {
+      throw new AppError('vehicle_owner_mismatch', `Vehicle ${vehicle_id} belongs to customer ${vehicle.customerId}, not ${customerId}`);
+    }
+    return vehicle;
+  }
+  const known = await tx.vehicle.findUnique({ where: { vin: normalizeVin(vin!) }, select: ticketVehicleFields });
+  if (known && known.customerId !== customerId) throw vinTaken(caller, known.id);
+  return known ?? createVehicle(tx, provider, caller, customerId, { vin: vin! });
 }
 
 export function listTickets(deps: Deps, { status, customer_id, ...page }: ServiceTicketQuery): Promise<Page<ServiceTicket>> {
@@ -163,8 +224,12 @@ const NEXT_STATUSES: Record<TicketStatus, readonly TicketStatus[]> = {
  * on a ticket and what it costs are for the shop's other staff.
  */
 export async function editTicket({ db, provider }: Deps, caller: StaffPrincipal, edit: ServiceTicketEdit): Promise<ServiceTicket> {
-  if (caller.staffRole === 'technician' && (edit.add_ids?.length || edit.remove_ids?.length || edit.cost !== undefined)) {
-    throw new AppError('forbidden', "Technicians change a ticket's status only; its mechanics and cost are for owners and service writers");
+  const odometer = edit.odometer_in !== undefined || edit.odometer_out !== undefined;
+  if (caller.staffRole === 'technician' && (edit.add_ids?.length || edit.remove_ids?.length || edit.cost !== undefined || odometer)) {
+    throw new AppError(
+      'forbidden',
+      "Technicians change a ticket's status only; its mechanics, cost and odometer readings are for owners and service writers",
+    );
   }
   const addIds = [...new Set(edit.add_ids ?? [])];
   const removeIds = [...new Set(edit.remove_ids ?? [])];
@@ -195,10 +260,19 @@ export async function editTicket({ db, provider }: Deps, caller: StaffPrincipal,
 
     const current = await tx.serviceTicket.findUniqueOrThrow({
       where: { id: edit.id },
-      select: { status: true, parts: { select: { quantity: true, unitPriceCents: true } } },
+      select: {
+        status: true,
+        parts: { select: { quantity: true, unitPriceCents: true } },
+        vehicle: { select: ticketVehicleFields },
+      },
     });
     if (edit.status && edit.status !== current.status && !NEXT_STATUSES[current.status].includes(edit.status)) {
       throw new AppError('invalid_status_transition', `A ${current.status} ticket cannot become ${edit.status}`);
+    }
+    if (edit.odometer_out !== undefined && (edit.status ?? current.status) !== 'COMPLETED') {
+      throw new AppError('validation_failed', 'odometer_out is read when the work is done: with status COMPLETED', {
+        fields: [{ field: 'odometer_out', message: 'Only when the ticket is or becomes COMPLETED' }],
+      });
     }
     if (edit.cost !== undefined) assertTotalWithinLimit(edit.cost + partsCentsOf(current.parts));
 
@@ -218,11 +292,17 @@ export async function editTicket({ db, provider }: Deps, caller: StaffPrincipal,
       if (missing.length > 0)
         await tx.serviceAssignment.createMany({ data: missing.map((mechanicId) => ({ serviceTicketId: edit.id, mechanicId })) });
     }
+    // In, then out: each reading is checked against the one before it.
+    for (const reading of [edit.odometer_in, edit.odometer_out]) {
+      if (reading !== undefined) await recordReading(tx, provider, caller, current.vehicle.id, { reading, serviceTicketId: edit.id });
+    }
     await tx.serviceTicket.update({
       where: { id: edit.id },
       data: {
         ...(edit.status ? { status: edit.status } : {}),
         ...(edit.cost === undefined ? {} : { costCents: edit.cost }),
+        ...(edit.odometer_in === undefined ? {} : { odometerIn: edit.odometer_in }),
+        ...(edit.odometer_out === undefined ? {} : { odometerOut: edit.odometer_out }),
         updatedAt: new Date(),
       },
       select: { id: true },
@@ -319,4 +399,35 @@ export async function deleteTicket({ db }: Deps, id: number): Promise<void> {
   // One statement, but its cascades can deadlock with a write to the ticket's lines on MySQL.
   const { count } = await retryingConflicts(() => db.serviceTicket.deleteMany({ where: { id } }));
   if (count === 0) throw notFound(id);
+}
+
+/** A vehicle with its tickets and odometer readings, newest first: staff, or the vehicle's customer. */
+export async function vehicleHistory({ db, provider }: Deps, caller: Principal, id: number): Promise<VehicleHistory> {
+  return readSnapshot(db, provider, async (tx) => {
+    const vehicle = await readableVehicle(tx, caller, id);
+    const tickets = await tx.serviceTicket.findMany({
+      where: { vehicleId: id },
+      select: {
+        id: true,
+        status: true,
+        serviceDate: true,
+        title: true,
+        costCents: true,
+        parts: { select: { quantity: true, unitPriceCents: true } },
+      },
+      orderBy: [{ serviceDate: 'desc' }, { id: 'desc' }],
+    });
+    const readings = await tx.odometerReading.findMany({ where: { vehicleId: id }, select: readingFields, orderBy: NEWEST_READINGS_FIRST });
+    return {
+      vehicle: toVehicleView(vehicle),
+      tickets: tickets.map((ticket) => ({
+        id: ticket.id,
+        status: ticket.status,
+        service_date: ticket.serviceDate.toISOString().slice(0, 10),
+        title: ticket.title,
+        total: formatCents(ticket.costCents + partsCentsOf(ticket.parts)),
+      })),
+      odometer: readings.map(toReadingView),
+    };
+  });
 }

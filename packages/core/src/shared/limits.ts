@@ -10,7 +10,15 @@ export const MAX_LENGTH = {
   ticketTitle: 120,
   description: 2000,
   partName: 120,
+  plate: 16,
+  vehicleText: 50,
+  color: 30,
+  correctionReason: 255,
 } as const;
+
+/** The oldest model year a vehicle may have (the first motor cars), and the highest odometer reading. */
+export const MIN_VEHICLE_YEAR = 1886;
+export const MAX_ODOMETER = 10_000_000;
 
 /** bcrypt reads at most 72 bytes; longer passwords are refused, not silently cut. */
 export const PASSWORD_MIN_LENGTH = 8;

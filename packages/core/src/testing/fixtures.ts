@@ -1,5 +1,6 @@
 import type { RouterInputs } from '../router.ts';
 import type { TestApp } from './index.ts';
+import { checkVin } from '../vehicles/vin.ts';
 
 /*
  * The accounts, tickets and parts tests make, for every package: core's caller
@@ -62,10 +63,30 @@ export async function signUpMechanic(app: TestApp, overrides: Partial<RouterInpu
 
 const founders = new WeakMap<TestApp, string>();
 
-export const VIN = '1HGCM82633A004352';
+let vinSerial = 0;
+/**
+ * A VIN that passes every rule and that no other call of this process made: a
+ * VIN belongs to one vehicle only, so each new ticket gets a car of its own.
+ */
+export function uniqueVin(): string {
+  vinSerial += 1;
+  const serial = String(vinSerial).padStart(6, '0');
+  // The check digit (position 9) is the one `checkVin` computes, so the rule lives in one place.
+  for (const checkDigit of '0123456789X') {
+    const vin = `1HGCM826${checkDigit}3A${serial}`;
+    if (checkVin(vin).ok) return vin;
+  }
+  throw new Error(`no check digit makes serial ${serial} a valid VIN`);
+}
 
 export function newTicket(overrides: Partial<RouterInputs['serviceTickets']['open']> = {}): RouterInputs['serviceTickets']['open'] {
-  return { title: 'Brakes squeal', description: 'Front brakes squeal when stopping', vin: VIN, service_date: '2026-12-01', ...overrides };
+  return {
+    title: 'Brakes squeal',
+    description: 'Front brakes squeal when stopping',
+    vin: uniqueVin(),
+    service_date: '2026-12-01',
+    ...overrides,
+  };
 }
 
 export function newInventoryItem(overrides: Partial<RouterInputs['inventory']['create']> = {}): RouterInputs['inventory']['create'] {
