@@ -9,7 +9,7 @@ import { ARTIFACTS_DIR, SQLITE_MIGRATIONS_DIR } from './paths.ts';
 import { Random } from './random.ts';
 
 /** Bump when the generated data changes: the cached seed file is keyed by it. */
-const SEED_VERSION = 1;
+const SEED_VERSION = 2;
 
 export const SHOP = { customers: 5_000, mechanics: 300, parts: 500, tickets: 30_000 } as const;
 
@@ -91,7 +91,7 @@ async function fillShop(file: string): Promise<void> {
     'INSERT INTO customers (id, name, email, phone, address, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const insertMechanic = db.prepare(
-    'INSERT INTO mechanics (id, name, email, phone, address, salary_cents, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    'INSERT INTO mechanics (id, name, email, phone, address, salary_cents, role, password_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const insertPart = db.prepare(
     'INSERT INTO inventory (id, part_name, description, price_cents, quantity, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -116,7 +116,9 @@ async function fillShop(file: string): Promise<void> {
     }
     for (let id = 1; id <= SHOP.mechanics; id++) {
       const salary = random.int(35_000, 90_000) * 100;
-      insertMechanic.run(id, person(), mechanicEmail(id), phone(), address(), salary, passwordHash, joined, joined);
+      // Mechanic 1 opened the shop (the bench calls as them); one in ten staff work the desk.
+      const role = id === 1 ? 'owner' : id % 10 === 0 ? 'service_writer' : 'technician';
+      insertMechanic.run(id, person(), mechanicEmail(id), phone(), address(), salary, role, passwordHash, joined, joined);
     }
     const prices: number[] = [0];
     for (let id = 1; id <= SHOP.parts; id++) {
