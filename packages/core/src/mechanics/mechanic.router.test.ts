@@ -214,10 +214,6 @@ describe('staff roles', () => {
     });
     expect(await app.as(owner.token).mechanics.update({ id: owner.mechanic.id, salary: '70000.00' })).toMatchObject({ salary: '70000.00' });
     expect(await reasonOf(app.as(owner.token).mechanics.update({ id: 999_999, phone: '+1 555 0000' }))).toBe('not_found');
-    // The role is changed by its own route only: PUT /mechanics/{id} does not take it.
-    expect(await reasonOf(app.as(owner.token).mechanics.update({ id: technician.mechanic.id, role: 'owner' } as never))).toBe(
-      'validation_failed',
-    );
   });
 
   it('only owners change roles; the change applies to the next request of the account, with the token it holds', async () => {
@@ -233,6 +229,15 @@ describe('staff roles', () => {
     await expect(app.as(promoted.token).inventory.create(newInventoryItem())).resolves.toMatchObject({ id: expect.any(Number) });
     expect(await app.as(promoted.token).me.get()).toMatchObject({ kind: 'staff', role: 'service_writer' });
     expect(await reasonOf(app.as(owner.token).mechanics.changeRole({ id: 999_999, role: 'technician' }))).toBe('not_found');
+  });
+
+  it('a role sent with PUT /mechanics/{id} is for owners only (403 for anyone else, own account included)', async () => {
+    const staff = await signUpMechanic(app, { role: 'technician' });
+    expect(await reasonOf(app.as(staff.token).mechanics.update({ id: staff.mechanic.id, role: 'owner' }))).toBe('forbidden');
+    expect(await reasonOf(app.as(writer.token).mechanics.update({ id: writer.mechanic.id, role: 'owner' }))).toBe('forbidden');
+    expect(await app.as(owner.token).mechanics.update({ id: staff.mechanic.id, role: 'service_writer' })).toMatchObject({
+      role: 'service_writer',
+    });
   });
 
   it('owners delete other staff accounts; other staff delete only their own', async () => {
@@ -252,6 +257,7 @@ describe('staff roles', () => {
       await signUpMechanic(solo, { role: 'service_writer' });
       expect(await reasonOf(solo.as(boss.token).mechanics.changeRole({ id: boss.mechanic.id, role: 'service_writer' }))).toBe('last_owner');
       expect(await reasonOf(solo.as(boss.token).mechanics.delete({ id: boss.mechanic.id }))).toBe('last_owner');
+      expect(await reasonOf(solo.as(boss.token).mechanics.update({ id: boss.mechanic.id, role: 'technician' }))).toBe('last_owner');
       // Staying an owner is no demotion.
       expect(await solo.as(boss.token).mechanics.changeRole({ id: boss.mechanic.id, role: 'owner' })).toMatchObject({ role: 'owner' });
       // With a second owner, either may step down.

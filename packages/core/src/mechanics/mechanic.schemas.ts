@@ -82,7 +82,10 @@ export const NewMechanic = z
   });
 export type NewMechanic = z.output<typeof NewMechanic>;
 
-export const MechanicChanges = accountChanges({ salary: MoneyInput }).meta({ examples: [{ phone: '+1 555 0101' }] });
+export const MechanicChanges = accountChanges({
+  salary: MoneyInput,
+  role: StaffRole.meta({ description: 'Owners only (others get 403); the same rule as `PUT /mechanics/{id}/role`.' }),
+}).meta({ examples: [{ phone: '+1 555 0101' }] });
 export type MechanicChanges = z.output<typeof MechanicChanges>;
 
 export const RoleChange = z.strictObject({ id: IdParam, role: StaffRole }).meta({ examples: [{ role: 'service_writer' }] });

@@ -127,19 +127,24 @@ function notFound(id: number): AppError {
 export async function updateMechanic(
   { db, passwords }: Pick<Deps, 'db' | 'passwords'>,
   caller: StaffPrincipal,
-  { id, password, salary, ...changes }: MechanicChanges,
+  { id, password, salary, role, ...changes }: MechanicChanges,
 ): Promise<Mechanic> {
   assertOwnAccountOrOwner(caller, id, 'change');
   if (salary !== undefined && caller.staffRole !== 'owner') throw new AppError('forbidden', "Only the shop's owners change salaries");
+  if (role !== undefined && caller.staffRole !== 'owner') throw new AppError('forbidden', "Only the shop's owners change roles");
   const passwordHash = password === undefined ? undefined : await passwords.hash(password);
   try {
     const updated = await inTransaction(db, async (tx) => {
-      const current = await tx.mechanic.findUnique({ where: { id }, select: { email: true } });
+      // A role change takes the shop lock first, as `changeMechanicRole` does: the shop keeps an owner.
+      if (role !== undefined) await lockShop(tx);
+      const current = await tx.mechanic.findUnique({ where: { id }, select: { email: true, role: true } });
       if (!current) throw notFound(id);
+      if (role !== undefined && role !== 'owner') await assertAnotherOwner(tx, current);
       return tx.mechanic.update({
         where: { id },
         data: {
           ...changes,
+          ...(role === undefined ? {} : { role }),
           ...(salary === undefined ? {} : { salaryCents: salary }),
           ...(passwordHash === undefined ? {} : { passwordHash }),
           ...tokenVersionChange(current, { ...changes, password }),

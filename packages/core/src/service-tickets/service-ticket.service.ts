@@ -171,7 +171,7 @@ async function vehicleOfNewTicket(
     return vehicle;
   }
   const known = await tx.vehicle.findUnique({ where: { vin: normalizeVin(vin!) }, select: ticketVehicleFields });
-  if (known && known.customerId !== customerId) throw vinTaken(caller, known.id);
+  if (known && known.customerId !== customerId) throw vinTaken(caller, known);
   return known ?? createVehicle(tx, provider, caller, customerId, { vin: vin! });
 }
 

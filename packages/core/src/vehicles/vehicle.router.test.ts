@@ -107,6 +107,18 @@ describe('reading, changing and deleting vehicles', () => {
     expect(await reasonOf(app.as(ada.token).vehicles.byId({ id: car.id }))).toBe('not_found');
   });
 
+  it('keeps a short (pre-1981) VIN only with a year before 1981, on changes too', async () => {
+    const classic = await app.as(ada.token).vehicles.create({ vin: '124379N123456', year: 1969 });
+    expect(await reasonOf(app.as(ada.token).vehicles.update({ id: classic.id, year: 1995 }))).toBe('invalid_vin');
+    expect(await app.as(ada.token).vehicles.update({ id: classic.id, year: 1970 })).toMatchObject({ vin: '124379N123456', year: 1970 });
+  });
+
+  it("tells a customer re-adding their own car's VIN which of their vehicles has it", async () => {
+    const vin = uniqueVin();
+    const mine = await app.as(ada.token).vehicles.create({ vin });
+    expect((await rejectionOf(app.as(ada.token).vehicles.create({ vin }))).message).toContain(`Your vehicle ${mine.id}`);
+  });
+
   it('deletes a vehicle without tickets; one with tickets stays (vehicle_has_tickets)', async () => {
     const spare = await app.as(ada.token).vehicles.create({ plate: 'DEL 1' });
     await app.as(ada.token).vehicles.delete({ id: spare.id });
@@ -125,9 +137,17 @@ describe('odometer readings', () => {
     // Kilometres against miles: 17,000 km is about 10,563 mi, below 12,000.
     expect(await reasonOf(app.as(owner.token).vehicles.addReading({ id: car.id, reading: 17_000, unit: 'km' }))).toBe('odometer_rollback');
     await app.as(owner.token).vehicles.addReading({ id: car.id, reading: 1_100, correction_reason: 'Odometer replaced' });
+    // A reading in kilometres is compared, and shown on the vehicle, in the vehicle's own miles.
+    await app.as(owner.token).vehicles.addReading({ id: car.id, reading: 2_000, unit: 'km' });
+    expect(await app.as(ada.token).vehicles.byId({ id: car.id })).toMatchObject({ odometer: 1_242, odometer_unit: 'mi' });
+    await app.as(owner.token).vehicles.addReading({ id: car.id, reading: 1_300 });
+    await app.as(owner.token).vehicles.addReading({ id: car.id, reading: 1_100, correction_reason: 'Back to the corrected value' });
     expect(await app.as(ada.token).vehicles.byId({ id: car.id })).toMatchObject({ odometer: 1_100, odometer_unit: 'mi' });
     const readings = await app.as(technician.token).vehicles.readings({ id: car.id });
     expect(readings.items.map(({ reading, correction_reason, recorded_by }) => [reading, correction_reason, recorded_by])).toEqual([
+      [1_100, 'Back to the corrected value', { kind: 'staff', id: owner.mechanic.id }],
+      [1_300, null, { kind: 'staff', id: owner.mechanic.id }],
+      [2_000, null, { kind: 'staff', id: owner.mechanic.id }],
       [1_100, 'Odometer replaced', { kind: 'staff', id: owner.mechanic.id }],
       [12_000, null, { kind: 'staff', id: owner.mechanic.id }],
       [10_000, null, { kind: 'customer', id: ada.customer.id }],

@@ -121,10 +121,10 @@ export function checkVinReport({ vin, year }: VinLookup): VinReport {
  * The 409 for a VIN on another vehicle. Staff learn which one; a customer is
  * told to ask the shop, and learns nothing of the vehicle's owner.
  */
-export function vinTaken(caller: Principal, vehicleId: number): AppError {
-  return caller.role === 'mechanic'
-    ? new AppError('vin_taken', `Vehicle ${vehicleId} has this VIN already`)
-    : new AppError('vin_taken', 'This VIN belongs to a vehicle the shop knows already; ask the shop to move it to your account');
+export function vinTaken(caller: Principal, holder: { id: number; customerId: number }): AppError {
+  if (caller.role === 'mechanic') return new AppError('vin_taken', `Vehicle ${holder.id} has this VIN already`);
+  if (holder.customerId === caller.id) return new AppError('vin_taken', `Your vehicle ${holder.id} has this VIN already`);
+  return new AppError('vin_taken', 'This VIN belongs to a vehicle the shop knows already; ask the shop to move it to your account');
 }
 
 /** A vehicle as its caller may see it: staff any, a customer their own (another's is a 404, like one that does not exist). */
@@ -177,9 +177,10 @@ export async function recordReading(
   const unit = reading.unit ?? vehicle.odometerUnit;
   const latest = vehicle.odometer === null ? null : inUnit(vehicle.odometer, vehicle.odometerUnit, unit);
   if (latest !== null && reading.reading < latest && !reading.correction_reason) {
+    const asRecorded = unit === vehicle.odometerUnit ? '' : ` (${vehicle.odometer} ${vehicle.odometerUnit})`;
     throw new AppError(
       'odometer_rollback',
-      `The latest reading of vehicle ${vehicle.id} is ${vehicle.odometer} ${vehicle.odometerUnit}; ${reading.reading} is lower. ` +
+      `The latest reading of vehicle ${vehicle.id} is ${latest} ${unit}${asRecorded}; ${reading.reading} ${unit} is lower. ` +
         'Send correction_reason to record it anyway',
     );
   }
@@ -197,7 +198,8 @@ export async function recordReading(
   });
   await tx.vehicle.update({
     where: { id: vehicle.id },
-    data: { odometer: reading.reading, odometerUnit: unit, updatedAt: new Date() },
+    // The vehicle keeps its own unit: a reading in the other one is shown converted (rounded down).
+    data: { odometer: inUnit(reading.reading, unit, vehicle.odometerUnit), updatedAt: new Date() },
     select: { id: true },
   });
   return toReadingView(row);
@@ -217,8 +219,8 @@ export async function guardingVin<Result>(db: Deps['db'], caller: Principal, vin
     return await write();
   } catch (error) {
     if (vin && isUniqueViolation(error)) {
-      const holder = await db.vehicle.findUnique({ where: { vin }, select: { id: true } });
-      if (holder) throw vinTaken(caller, holder.id);
+      const holder = await db.vehicle.findUnique({ where: { vin }, select: { id: true, customerId: true } });
+      if (holder) throw vinTaken(caller, holder);
     }
     throw error;
   }
@@ -244,8 +246,8 @@ export async function createVehicle(
   }
   const checked = rawVin === undefined ? null : validVin(rawVin, details.year);
   if (checked) {
-    const holder = await tx.vehicle.findUnique({ where: { vin: checked.vin }, select: { id: true } });
-    if (holder) throw vinTaken(caller, holder.id);
+    const holder = await tx.vehicle.findUnique({ where: { vin: checked.vin }, select: { id: true, customerId: true } });
+    if (holder) throw vinTaken(caller, holder);
   }
   const row = await tx.vehicle.create({
     data: {
@@ -324,10 +326,13 @@ export async function updateVehicle(
     inTransaction(db, async (tx) => {
       const current = await readableVehicle(tx, caller, id);
       if (customer_id !== undefined && customer_id !== current.customerId) await requireCustomer(tx, customer_id);
-      const checked = vin === undefined ? null : validVin(vin, changes.year ?? current.year);
+      const year = changes.year === undefined ? current.year : changes.year;
+      // A short (pre-1981) VIN stays valid only with a year before 1981: a new year is checked against it too.
+      const recheck = vin === undefined && changes.year !== undefined && current.vin !== null && current.vin.length < 17;
+      const checked = vin !== undefined ? validVin(vin, year) : recheck ? validVin(current.vin!, year) : null;
       if (checked && checked.vin !== current.vin) {
-        const holder = await tx.vehicle.findUnique({ where: { vin: checked.vin }, select: { id: true } });
-        if (holder) throw vinTaken(caller, holder.id);
+        const holder = await tx.vehicle.findUnique({ where: { vin: checked.vin }, select: { id: true, customerId: true } });
+        if (holder) throw vinTaken(caller, holder);
       }
       return tx.vehicle.update({
         where: { id },
