@@ -222,6 +222,120 @@ const FLOW: Folder[] = [
     ],
   },
   {
+    name: 'An estimate',
+    description:
+      'The owner sets the sales tax and shop supplies; the service writer writes the repair up as jobs priced by labor, parts, ' +
+      'fees and sublet work; the technician adds their labor and records what they found and did; a line is changed, ' +
+      'a part line and a job are removed (the part goes back to stock), and the customer reads the priced estimate. ' +
+      'The clean-up puts back the settings of a new shop.',
+    steps: [
+      { operation: 'GET /shop/settings', as: 'technician', status: 200 },
+      {
+        operation: 'PUT /shop/settings',
+        as: 'founder',
+        body: {
+          tax_rates: { labor: '0.000', parts: '8.875', fees: '8.875', sublet: '0.000' },
+          shop_supplies: { percent_of_labor: '5.000', cap: '25.00', taxable: true },
+        },
+        status: 200,
+      },
+      {
+        operation: 'POST /service_tickets/{id}/jobs',
+        as: 'mechanic',
+        path: { id: '{{ticket_id}}' },
+        body: { title: 'Front brakes', concern: 'Squeal when stopping', pay_type: 'customer' },
+        status: 201,
+        store: { job_id: 'jobs.at(-1).id' },
+      },
+      {
+        operation: 'POST /service_tickets/{id}/jobs/{job_id}/lines',
+        name: 'Add labor (the assigned technician, at the shop rate)',
+        as: 'technician',
+        path: { id: '{{ticket_id}}', job_id: '{{job_id}}' },
+        body: { type: 'labor', description: 'Replace front pads', hours: '1.50', technician_id: '{{technician_id}}' },
+        status: 201,
+        store: { labor_line_id: 'jobs.at(-1).lines.at(-1).id' },
+      },
+      {
+        operation: 'POST /service_tickets/{id}/jobs/{job_id}/lines',
+        name: 'Add a part from stock',
+        as: 'mechanic',
+        path: { id: '{{ticket_id}}', job_id: '{{job_id}}' },
+        body: { type: 'part', inventory_id: '{{inventory_id}}', quantity: 2 },
+        status: 201,
+        store: { part_line_id: 'jobs.at(-1).lines.at(-1).id' },
+      },
+      {
+        operation: 'POST /service_tickets/{id}/jobs/{job_id}/lines',
+        name: 'Add a fee',
+        as: 'mechanic',
+        path: { id: '{{ticket_id}}', job_id: '{{job_id}}' },
+        body: { type: 'fee', description: 'Hazardous waste disposal', amount: '3.50' },
+        status: 201,
+      },
+      {
+        operation: 'POST /service_tickets/{id}/jobs/{job_id}/lines',
+        name: 'Add sublet work, at 10% off (its cost is shown to owners and service writers only)',
+        as: 'mechanic',
+        path: { id: '{{ticket_id}}', job_id: '{{job_id}}' },
+        body: {
+          type: 'sublet',
+          description: 'Brake fluid flush by Fluid Pros',
+          amount: '60.00',
+          cost: '45.00',
+          discount: { percent: '10.000' },
+        },
+        status: 201,
+      },
+      {
+        operation: 'PUT /service_tickets/{id}/jobs/{job_id}',
+        name: 'Record the cause and the correction (the assigned technician)',
+        as: 'technician',
+        path: { id: '{{ticket_id}}', job_id: '{{job_id}}' },
+        body: { cause: 'Pads worn to 2 mm', correction: 'Replaced the front pads' },
+        status: 200,
+      },
+      {
+        operation: 'PUT /service_tickets/{id}/jobs/{job_id}/lines/{line_id}',
+        name: 'Change the labor line: more hours, 10.00 off',
+        as: 'mechanic',
+        path: { id: '{{ticket_id}}', job_id: '{{job_id}}', line_id: '{{labor_line_id}}' },
+        body: { hours: '1.75', discount: { amount: '10.00' } },
+        status: 200,
+      },
+      {
+        operation: 'DELETE /service_tickets/{id}/jobs/{job_id}/lines/{line_id}',
+        name: 'Remove the part line (the parts go back to stock)',
+        as: 'mechanic',
+        path: { id: '{{ticket_id}}', job_id: '{{job_id}}', line_id: '{{part_line_id}}' },
+        status: 200,
+      },
+      {
+        operation: 'POST /service_tickets/{id}/jobs',
+        name: 'Add a second job',
+        as: 'mechanic',
+        path: { id: '{{ticket_id}}' },
+        body: { title: 'Wiper blades', pay_type: 'internal' },
+        status: 201,
+        store: { second_job_id: 'jobs.at(-1).id' },
+      },
+      {
+        operation: 'DELETE /service_tickets/{id}/jobs/{job_id}',
+        name: 'Remove the second job',
+        as: 'mechanic',
+        path: { id: '{{ticket_id}}', job_id: '{{second_job_id}}' },
+        status: 200,
+      },
+      {
+        operation: 'GET /service_tickets/{id}',
+        name: 'The customer reads the priced estimate',
+        as: 'customer',
+        path: { id: '{{ticket_id}}' },
+        status: 200,
+      },
+    ],
+  },
+  {
     name: 'Vehicles',
     description:
       "The ticket's VIN made the customer's car a vehicle: the customer decodes the VIN, sees their cars and names this one; " +
@@ -260,8 +374,19 @@ const FLOW: Folder[] = [
   },
   {
     name: 'Clean up',
-    description: 'Everything the run created is deleted; the founder stays and keeps the shop open for the next run.',
+    description:
+      "Everything the run created is deleted, and the shop's settings are a new shop's again; the founder stays and keeps the shop open for the next run.",
     steps: [
+      {
+        operation: 'PUT /shop/settings',
+        name: "Put back a new shop's tax rates and shop supplies",
+        as: 'founder',
+        body: {
+          tax_rates: { labor: '0.000', parts: '0.000', fees: '0.000', sublet: '0.000' },
+          shop_supplies: { percent_of_labor: '0.000', cap: '0.00', taxable: false },
+        },
+        status: 200,
+      },
       { operation: 'DELETE /inventory/{id}', as: 'mechanic', path: { id: '{{inventory_id}}' }, status: 204 },
       { operation: 'DELETE /service_tickets/{id}', as: 'founder', path: { id: '{{ticket_id}}' }, status: 204 },
       { operation: 'DELETE /vehicles/{id}', as: 'customer', path: { id: '{{second_vehicle_id}}' }, status: 204 },

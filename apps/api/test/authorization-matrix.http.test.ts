@@ -77,6 +77,31 @@ const EXPECTED_STATUS = {
   'DELETE /service_tickets/{id}':                      [401,     401,     401,     401,       403,      403,            204,   403,            403,        403],
   'POST /service_tickets/{id}/parts':                  [401,     401,     401,     401,       403,      403,            200,   200,            200,        403],
   'DELETE /service_tickets/{id}/parts/{inventory_id}': [401,     401,     401,     401,       403,      403,            204,   204,            204,        403],
+  'POST /service_tickets/{id}/jobs':                    [401,     401,     401,     401,       403,      403,            201,   201,            403,        403],
+  'PUT /service_tickets/{id}/jobs/{job_id} (title)':    [401,     401,     401,     401,       403,      403,            200,   200,            403,        403],
+  'PUT /service_tickets/{id}/jobs/{job_id} (cause, correction)':
+                                                       [401,     401,     401,     401,       403,      403,            200,   200,            200,        403],
+  'DELETE /service_tickets/{id}/jobs/{job_id}':         [401,     401,     401,     401,       403,      403,            200,   200,            403,        403],
+  'POST /service_tickets/{id}/jobs/{job_id}/lines (labor)':
+                                                       [401,     401,     401,     401,       403,      403,            201,   201,            201,        403],
+  'POST /service_tickets/{id}/jobs/{job_id}/lines (labor with a rate)':
+                                                       [401,     401,     401,     401,       403,      403,            201,   201,            403,        403],
+  'POST /service_tickets/{id}/jobs/{job_id}/lines (part)':
+                                                       [401,     401,     401,     401,       403,      403,            201,   201,            201,        403],
+  'POST /service_tickets/{id}/jobs/{job_id}/lines (part with a unit_price)':
+                                                       [401,     401,     401,     401,       403,      403,            201,   201,            403,        403],
+  'POST /service_tickets/{id}/jobs/{job_id}/lines (with a discount)':
+                                                       [401,     401,     401,     401,       403,      403,            201,   201,            403,        403],
+  'POST /service_tickets/{id}/jobs/{job_id}/lines (fee)':
+                                                       [401,     401,     401,     401,       403,      403,            201,   201,            403,        403],
+  'POST /service_tickets/{id}/jobs/{job_id}/lines (sublet)':
+                                                       [401,     401,     401,     401,       403,      403,            201,   201,            403,        403],
+  'PUT /service_tickets/{id}/jobs/{job_id}/lines/{line_id}':
+                                                       [401,     401,     401,     401,       403,      403,            200,   200,            403,        403],
+  'DELETE /service_tickets/{id}/jobs/{job_id}/lines/{line_id}':
+                                                       [401,     401,     401,     401,       403,      403,            200,   200,            403,        403],
+  'GET /shop/settings':                                [401,     401,     401,     401,       403,      403,            200,   200,            200,        200],
+  'PUT /shop/settings':                                [401,     401,     401,     401,       403,      403,            200,   403,            403,        403],
   'POST /inventory':                                   [401,     401,     401,     401,       403,      403,            201,   201,            403,        403],
   'GET /inventory':                                    [401,     401,     401,     401,       403,      403,            200,   200,            200,        200],
   'GET /inventory/{id}':                               [401,     401,     401,     401,       403,      403,            200,   200,            200,        200],
@@ -122,6 +147,8 @@ interface Scene extends Record<Exclude<Caller, 'none' | 'garbage' | 'expired' | 
   staffData: string[];
   /** Values only one staff account and the owner may see: each account's salary. */
   salaries: Partial<Record<Staff, string>>;
+  /** Values only owners and service writers may see: what the shop pays for sublet work. */
+  subletCosts: string[];
 }
 
 interface Call {
@@ -180,7 +207,7 @@ const REQUESTS: Record<Row, (scene: Scene) => Call | Promise<Call>> = {
     await assignedTicket(scene);
     return { path: `/service_tickets?customer_id=${scene.customer.id}` };
   },
-  'GET /service_tickets/{id}': async (scene) => ({ path: `/service_tickets/${await assignedTicket(scene)}` }),
+  'GET /service_tickets/{id}': async (scene) => ({ path: `/service_tickets/${(await estimatedTicket(scene)).ticketId}` }),
   'PUT /service_tickets/{id}/edit (mechanics, cost)': async (scene) => ({
     path: `/service_tickets/${await assignedTicket(scene)}/edit`,
     json: { add_ids: [scene.otherTechnician.id], status: 'IN_PROGRESS', cost: '120.00' },
@@ -203,6 +230,54 @@ const REQUESTS: Record<Row, (scene: Scene) => Call | Promise<Call>> = {
     });
     return { path: `/service_tickets/${ticketId}/parts/${partId}` };
   },
+  'POST /service_tickets/{id}/jobs': async (scene) => ({
+    path: `/service_tickets/${(await estimatedTicket(scene)).ticketId}/jobs`,
+    json: { title: 'Alignment', concern: 'Pulls to the left', pay_type: 'customer' },
+  }),
+  'PUT /service_tickets/{id}/jobs/{job_id} (title)': async (scene) => ({
+    path: (await estimatedTicket(scene)).jobPath,
+    json: { title: 'Front brakes and rotors', pay_type: 'warranty' },
+  }),
+  'PUT /service_tickets/{id}/jobs/{job_id} (cause, correction)': async (scene) => ({
+    path: (await estimatedTicket(scene)).jobPath,
+    json: { cause: 'Pads worn to the backing plate', correction: 'Replaced the front pads' },
+  }),
+  'DELETE /service_tickets/{id}/jobs/{job_id}': async (scene) => ({ path: (await estimatedTicket(scene)).jobPath }),
+  'POST /service_tickets/{id}/jobs/{job_id}/lines (labor)': async (scene) => ({
+    path: `${(await estimatedTicket(scene)).jobPath}/lines`,
+    json: { type: 'labor', description: 'Replace front pads', hours: '1.50', technician_id: scene.technician.id },
+  }),
+  'POST /service_tickets/{id}/jobs/{job_id}/lines (labor with a rate)': async (scene) => ({
+    path: `${(await estimatedTicket(scene)).jobPath}/lines`,
+    json: { type: 'labor', description: 'Replace front pads', hours: '1.50', rate: '99.99' },
+  }),
+  'POST /service_tickets/{id}/jobs/{job_id}/lines (part)': async (scene) => ({
+    path: `${(await estimatedTicket(scene)).jobPath}/lines`,
+    json: { type: 'part', inventory_id: await stockPart(scene), quantity: 2 },
+  }),
+  'POST /service_tickets/{id}/jobs/{job_id}/lines (part with a unit_price)': async (scene) => ({
+    path: `${(await estimatedTicket(scene)).jobPath}/lines`,
+    json: { type: 'part', inventory_id: await stockPart(scene), quantity: 2, unit_price: '45.00' },
+  }),
+  'POST /service_tickets/{id}/jobs/{job_id}/lines (with a discount)': async (scene) => ({
+    path: `${(await estimatedTicket(scene)).jobPath}/lines`,
+    json: { type: 'labor', description: 'Replace front pads', hours: '1.50', discount: { percent: '10.00' } },
+  }),
+  'POST /service_tickets/{id}/jobs/{job_id}/lines (fee)': async (scene) => ({
+    path: `${(await estimatedTicket(scene)).jobPath}/lines`,
+    json: { type: 'fee', description: 'Hazardous waste disposal', amount: '3.50', taxable: false },
+  }),
+  'POST /service_tickets/{id}/jobs/{job_id}/lines (sublet)': async (scene) => ({
+    path: `${(await estimatedTicket(scene)).jobPath}/lines`,
+    json: { type: 'sublet', description: 'Alignment at Straight Line Co', amount: '89.00', cost: uniqueCost(scene) },
+  }),
+  'PUT /service_tickets/{id}/jobs/{job_id}/lines/{line_id}': async (scene) => ({
+    path: (await estimatedTicket(scene)).linePath,
+    json: { amount: '4100.00', discount: { amount: '100.00' } },
+  }),
+  'DELETE /service_tickets/{id}/jobs/{job_id}/lines/{line_id}': async (scene) => ({ path: (await estimatedTicket(scene)).linePath }),
+  'GET /shop/settings': () => ({ path: '/shop/settings' }),
+  'PUT /shop/settings': () => ({ path: '/shop/settings', json: { labor_rate: '120.00' } }),
   'POST /inventory': () => ({ path: '/inventory', json: partBody() }),
   'GET /inventory': async (scene) => {
     await stockPart(scene);
@@ -282,6 +357,7 @@ beforeAll(async () => {
     customerData: [customer.name, customer.email],
     staffData: Object.values(staff).map((account) => account.email),
     salaries,
+    subletCosts: [],
   };
 });
 afterAll(() => server.close());
@@ -297,6 +373,7 @@ const stage = (): Scene => ({
   customerData: [...shared.customerData],
   staffData: [...shared.staffData],
   salaries: { ...shared.salaries },
+  subletCosts: [],
 });
 
 /** A customer with a name nobody else has, to look for in answers. */
@@ -350,6 +427,29 @@ async function assignedTicket(scene: Scene): Promise<number> {
     json: { service_ticket_id: ticketId, mechanic_id: scene.technician.id },
   });
   return ticketId;
+}
+
+let costSerial = 0;
+/** A sublet cost nobody else has, to look for in answers; kept among the scene's. */
+function uniqueCost(scene: Scene): string {
+  const cost = `3${String(++costSerial).padStart(3, '0')}.71`;
+  scene.subletCosts.push(cost);
+  return cost;
+}
+
+/**
+ * An assigned ticket (`assignedTicket`) with a job whose one line is sublet
+ * work at a cost only owners and service writers may see; the paths of its job and line.
+ */
+async function estimatedTicket(scene: Scene) {
+  const ticketId = await assignedTicket(scene);
+  const withJob = await made(201, 'POST', `/service_tickets/${ticketId}/jobs`, { token: scene.owner.token, json: { title: 'Windshield' } });
+  const jobPath = `/service_tickets/${ticketId}/jobs/${withJob.jobs[0].id}`;
+  const withLine = await made(201, 'POST', `${jobPath}/lines`, {
+    token: scene.owner.token,
+    json: { type: 'sublet', description: 'Windshield by Clear View Glass', amount: '4000.00', cost: uniqueCost(scene) },
+  });
+  return { ticketId, jobPath, linePath: `${jobPath}/lines/${withLine.jobs[0].lines[0].id}` };
 }
 
 /** An inventory item with stock; its id. */
@@ -409,6 +509,7 @@ function expectNoDataFor(caller: Caller, scene: Scene, response: JsonResponse) {
     ...(STAFF.has(caller) || caller === 'customer' ? [] : scene.customerData),
     // The owner sees every salary; anyone else their own only.
     ...(caller === 'owner' ? [] : Object.entries(scene.salaries).flatMap(([account, salary]) => (account === caller ? [] : [salary]))),
+    ...(caller === 'owner' || caller === 'serviceWriter' ? [] : scene.subletCosts),
   ];
   for (const value of hidden) expect(text, `shows ${value}`).not.toContain(value);
 }

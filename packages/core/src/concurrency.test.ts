@@ -99,9 +99,7 @@ describe('under concurrent requests', () => {
     expect(sold).toBe(10);
     expect(new Set(await reasonsOf(results))).toEqual(new Set(['insufficient_stock']));
     expect((await app.as(mechanic.token).inventory.byId({ id: item.id })).quantity).toBe(0);
-    expect((await app.services.db.ticketPart.aggregate({ where: { inventoryId: item.id }, _sum: { quantity: true } }))._sum.quantity).toBe(
-      10,
-    );
+    expect((await app.services.db.line.aggregate({ where: { inventoryId: item.id }, _sum: { quantity: true } }))._sum.quantity).toBe(10);
   });
 
   it('racing status changes follow the transition rules: nothing reaches a state it could not', async () => {
@@ -127,7 +125,8 @@ describe('after losing a race', () => {
       ),
       app.as(mechanic.token).serviceTickets.delete({ id: ticket.id }),
     ]);
-    expect(await app.services.db.ticketPart.count({ where: { serviceTicketId: ticket.id } })).toBe(0);
+    expect(await app.services.db.line.count({ where: { job: { serviceTicketId: ticket.id } } })).toBe(0);
+    expect(await app.services.db.line.count({ where: { inventoryId: item.id } })).toBe(0);
     expect((await rejectionOf(app.as(mechanic.token).serviceTickets.byId({ id: ticket.id }))).reason).toBe('not_found');
   });
 });

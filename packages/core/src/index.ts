@@ -31,3 +31,19 @@ export { MAX_INPUT_DEPTH, nestedDeeperThan } from './shared/input-depth.ts';
 export { MAX_BATCH_SIZE } from './trpc/batch.ts';
 export { checkVin, decodeVin, expectedCheckDigit, normalizeVin, type VinCheck } from './vehicles/vin.ts';
 export { VinDecoded } from './vehicles/vin.schemas.ts';
+export {
+  CATEGORIES,
+  laborAmountCents,
+  MAX_ESTIMATE_CENTS,
+  priceEstimate,
+  type Category,
+  type EngineJob,
+  type EngineLine,
+  type EngineSettings,
+  type EstimateTotals,
+  type LineDiscount,
+  type PricedJob,
+  type PricedLine,
+  type Totals,
+} from './estimates/money-engine.ts';
+export { formatPercent, MAX_PERCENT_THOUSANDTHS, parsePercent, Percent, PercentInput } from './shared/percent.ts';

@@ -4,6 +4,7 @@ import { customerRouter } from './customers/customer.router.ts';
 import { inventoryRouter } from './inventory/inventory.router.ts';
 import { mechanicRouter } from './mechanics/mechanic.router.ts';
 import { meRouter } from './me/me.router.ts';
+import { shopRouter } from './shop/shop.router.ts';
 import { serviceTicketRouter } from './service-tickets/service-ticket.router.ts';
 import { vehicleRouter } from './vehicles/vehicle.router.ts';
 import type { ProcedureMeta } from './trpc/meta.ts';
@@ -18,6 +19,7 @@ export const appRouter = router({
   assignments: assignmentRouter,
   me: meRouter,
   vehicles: vehicleRouter,
+  shop: shopRouter,
 });
 
 export type AppRouter = typeof appRouter;

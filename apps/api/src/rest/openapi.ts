@@ -20,6 +20,10 @@ export const TAG_DESCRIPTIONS: Record<string, string> = {
   me: 'Who the token belongs to: a customer, or a member of staff and their role.',
   vehicles:
     "Customers' cars: VINs checked and decoded offline (ISO 3779), owners, odometer readings that never go down, and each car's tickets.",
+  estimates:
+    "A ticket's estimate: jobs (concern, cause, correction) priced by labor, part, fee and sublet lines, with discounts, " +
+    'shop supplies and sales tax, exact to the cent (README, "Money: how an estimate is priced").',
+  shop: "The shop's settings that price every estimate: labor rate, tax rate per category, shop supplies.",
 };
 
 /** The tags the routes use, in the router's order, with their descriptions. */

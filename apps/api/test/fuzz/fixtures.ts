@@ -69,7 +69,7 @@ export const FIXTURES: Fixture[] = [
   },
   {
     resource: 'mechanics',
-    names: ['mechanics', 'mechanic_id', 'add_ids', 'remove_ids'],
+    names: ['mechanics', 'mechanic_id', 'technician_id', 'add_ids', 'remove_ids'],
     async restore({ server, db, callers, call }) {
       // An owner may demote, delete or revoke another owner, so a case as the mechanic may break the founder's account.
       // Every accepted write is followed by a restore: at most one of the two is broken, and the other mends it.
@@ -125,7 +125,7 @@ export const FIXTURES: Fixture[] = [
       const [own, other, line] = await Promise.all([
         db.serviceTicket.findUnique({ where: { id: ownId } }),
         db.serviceTicket.findUnique({ where: { id: otherId } }),
-        db.ticketPart.findUnique({ where: { serviceTicketId_inventoryId: { serviceTicketId: ownId, inventoryId: itemId! } } }),
+        db.line.findFirst({ where: { type: 'part', inventoryId: itemId!, job: { serviceTicketId: ownId } } }),
       ]);
       const ticketIds = [
         own ? ownId : (await call('POST', '/service_tickets', callers.customer.token, { ...TICKET, vehicle_id: ownVehicleId })).id,
@@ -133,11 +133,47 @@ export const FIXTURES: Fixture[] = [
           ? otherId
           : (await call('POST', '/service_tickets', callers.otherCustomer.token, { ...TICKET, vehicle_id: otherVehicleId })).id,
       ];
-      // Deleting a ticket (or its customer) deletes its part lines with it.
+      // Deleting a ticket (or its customer, or the part's job) deletes its part lines with it.
       if (!line) {
         await call('POST', `/service_tickets/${ticketIds[0]}/parts`, callers.mechanic.token, { inventory_id: itemId, quantity: 1 });
       }
       return ticketIds;
+    },
+  },
+  {
+    // The part line above puts the own ticket's first job back; the other ticket gets one of its own.
+    resource: 'jobs',
+    names: ['job_id'],
+    async restore({ db, callers, ids, call }) {
+      return Promise.all(
+        ids.service_tickets!.map(async (ticketId) => {
+          const job = await db.job.findFirst({ where: { serviceTicketId: ticketId }, orderBy: { position: 'asc' } });
+          return (
+            job?.id ?? (await call('POST', `/service_tickets/${ticketId}/jobs`, callers.mechanic.token, { title: 'Brakes' })).jobs[0].id
+          );
+        }),
+      );
+    },
+  },
+  {
+    // A line of each job above: on the own ticket, the part line unless a case moved it.
+    resource: 'lines',
+    names: ['line_id'],
+    async restore({ db, callers, ids, call }) {
+      return Promise.all(
+        ids.jobs!.map(async (jobId, index) => {
+          const line = await db.line.findFirst({ where: { jobId }, orderBy: { id: 'asc' } });
+          if (line) return line.id;
+          const fee = { type: 'fee', description: 'Shop fee', amount: '5.00' };
+          const ticket = await call(
+            'POST',
+            `/service_tickets/${ids.service_tickets![index]}/jobs/${jobId}/lines`,
+            callers.mechanic.token,
+            fee,
+          );
+          return ticket.jobs.find((job: { id: number }) => job.id === jobId).lines[0].id;
+        }),
+      );
     },
   },
   {

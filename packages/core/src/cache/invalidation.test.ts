@@ -30,7 +30,9 @@ const RESOURCE_OF_TABLE: Record<string, Resource | null> = {
   customers: 'customers',
   mechanics: 'mechanics',
   service_tickets: 'serviceTickets',
-  ticket_parts: 'serviceTickets',
+  jobs: 'serviceTickets',
+  job_lines: 'serviceTickets',
+  shop_settings: 'shop',
   service_assignments: 'assignments',
   inventory: 'inventory',
   vehicles: 'vehicles',
@@ -172,6 +174,33 @@ const WRITES: Record<string, (world: World) => Promise<Run>> = {
     const id = await workedTicket(world);
     return asMechanic(world, (caller) => caller.serviceTickets.removePart({ id, inventory_id: world.itemId }));
   },
+  'serviceTickets.addJob': async (world) => {
+    const id = await workedTicket(world);
+    return asMechanic(world, (caller) => caller.serviceTickets.addJob({ id, title: 'Brakes' }));
+  },
+  'serviceTickets.editJob': async (world) => {
+    const { id, job } = await workedJob(world);
+    return asMechanic(world, (caller) => caller.serviceTickets.editJob({ id, job_id: job.id, cause: 'Worn pads' }));
+  },
+  'serviceTickets.deleteJob': async (world) => {
+    const { id, job } = await workedJob(world);
+    return asMechanic(world, (caller) => caller.serviceTickets.deleteJob({ id, job_id: job.id }));
+  },
+  'serviceTickets.addLine': async (world) => {
+    const { id, job } = await workedJob(world);
+    return asMechanic(world, (caller) =>
+      caller.serviceTickets.addLine({ id, job_id: job.id, type: 'part', inventory_id: world.itemId, quantity: 1 }),
+    );
+  },
+  'serviceTickets.editLine': async (world) => {
+    const { id, job } = await workedJob(world);
+    return asMechanic(world, (caller) => caller.serviceTickets.editLine({ id, job_id: job.id, line_id: job.lines[0]!.id, quantity: 2 }));
+  },
+  'serviceTickets.deleteLine': async (world) => {
+    const { id, job } = await workedJob(world);
+    return asMechanic(world, (caller) => caller.serviceTickets.deleteLine({ id, job_id: job.id, line_id: job.lines[0]!.id }));
+  },
+  'shop.updateSettings': async (world) => asMechanic(world, (caller) => caller.shop.updateSettings({ tax_rates: { parts: '8.875' } })),
   'vehicles.create': async ({ customer }) => ({
     token: customer.token,
     call: (caller) => caller.vehicles.create({ vin: uniqueVin(), odometer: 10 }),
@@ -210,6 +239,13 @@ const WRITES: Record<string, (world: World) => Promise<Run>> = {
   },
 };
 
+/** A worked ticket's first job, with its part line. */
+async function workedJob(world: World) {
+  const id = await workedTicket(world);
+  const ticket = await world.app.as(world.mechanic.token).serviceTickets.byId({ id });
+  return { id, job: ticket.jobs[0]! };
+}
+
 /** One run of every cached read, by procedure path, on data that makes it read every table it can show. */
 const READS: Record<string, (world: World) => Run> = {
   'customers.list': (world) => asMechanic(world, (caller) => caller.customers.list({})),
@@ -228,6 +264,7 @@ const READS: Record<string, (world: World) => Run> = {
   'vehicles.byId': (world) => asMechanic(world, (caller) => caller.vehicles.byId({ id: world.vehicleId })),
   'vehicles.readings': (world) => asMechanic(world, (caller) => caller.vehicles.readings({ id: world.vehicleId })),
   'vehicles.history': (world) => asMechanic(world, (caller) => caller.vehicles.history({ id: world.vehicleId })),
+  'shop.settings': (world) => asMechanic(world, (caller) => caller.shop.settings()),
   'me.get': (world) => asMechanic(world, (caller) => caller.me.get()),
 };
 

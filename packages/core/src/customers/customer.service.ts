@@ -108,12 +108,16 @@ export async function deleteCustomer({ db, provider }: Pick<Deps, 'db' | 'provid
     const ticketIds = await lockCustomerTickets(tx, provider, id);
     const tickets = await tx.serviceTicket.findMany({
       where: { id: { in: ticketIds } },
-      select: { id: true, status: true, parts: { select: { inventoryId: true, quantity: true } } },
+      select: {
+        id: true,
+        status: true,
+        jobs: { select: { lines: { where: { type: 'part' }, select: { inventoryId: true, quantity: true } } } },
+      },
     });
     const unworked = tickets.filter((ticket) => !WORKED_ON.includes(ticket.status));
     const restock = new Map<number, number>();
-    for (const line of unworked.flatMap((ticket) => ticket.parts)) {
-      restock.set(line.inventoryId, (restock.get(line.inventoryId) ?? 0) + line.quantity);
+    for (const line of unworked.flatMap((ticket) => ticket.jobs.flatMap((job) => job.lines))) {
+      restock.set(line.inventoryId!, (restock.get(line.inventoryId!) ?? 0) + line.quantity!);
     }
     for (const [inventoryId, quantity] of restock) {
       await tx.inventoryItem.update({ where: { id: inventoryId }, data: { quantity: { increment: quantity } }, select: { id: true } });

@@ -99,7 +99,7 @@ describe(`the vehicles migration on ${provider}`, () => {
     await insertTicket(database, 4, 1, '1HGCM82623A004352');
     await insertTicket(database, 5, 2, '1HGCM82633A004352');
 
-    expect((await migrateDatabase({ url: database.url })).applied).toEqual([VEHICLES]);
+    expect((await migrateDatabase({ url: database.url })).applied).toEqual(await fromMigration(VEHICLES));
     const vehicles = await database.query<{ id: number | bigint; customer_id: number | bigint; vin: string; odometer_unit: string }>(
       'SELECT id, customer_id, vin, odometer_unit FROM vehicles ORDER BY vin',
     );
@@ -120,7 +120,112 @@ describe(`the vehicles migration on ${provider}`, () => {
 
   it('leaves a shop without tickets without vehicles', async () => {
     const database = await migratedUpTo(VEHICLES);
-    expect((await migrateDatabase({ url: database.url })).applied).toEqual([VEHICLES]);
+    expect((await migrateDatabase({ url: database.url })).applied).toEqual(await fromMigration(VEHICLES));
     expect(await database.query('SELECT id FROM vehicles')).toEqual([]);
+  });
+});
+
+const ESTIMATES = '20261130010640_estimates';
+
+async function insertVehicleTicket(database: ScratchDatabase, id: number, customerId: number): Promise<void> {
+  await database.query('INSERT INTO vehicles (id, customer_id, vin, updated_at) VALUES (?, ?, ?, CURRENT_TIMESTAMP)', [
+    id,
+    customerId,
+    `1HGCM82633A00${String(id).padStart(4, '0')}`,
+  ]);
+  await database.query(
+    'INSERT INTO service_tickets (id, customer_id, vehicle_id, title, description, service_date, cost_cents, updated_at) VALUES (?, ?, ?, ?, ?, CURRENT_TIMESTAMP, ?, CURRENT_TIMESTAMP)',
+    [id, customerId, id, `Ticket ${id}`, 'Squeaks', 1_000],
+  );
+}
+
+async function insertItem(database: ScratchDatabase, id: number, priceCents: number, quantity: number): Promise<void> {
+  await database.query('INSERT INTO inventory (id, part_name, price_cents, quantity, updated_at) VALUES (?, ?, ?, ?, CURRENT_TIMESTAMP)', [
+    id,
+    `Part ${id}`,
+    priceCents,
+    quantity,
+  ]);
+}
+
+async function insertTicketPart(
+  database: ScratchDatabase,
+  ticketId: number,
+  inventoryId: number,
+  quantity: number,
+  unitPriceCents: number,
+) {
+  await database.query('INSERT INTO ticket_parts (service_ticket_id, inventory_id, quantity, unit_price_cents) VALUES (?, ?, ?, ?)', [
+    ticketId,
+    inventoryId,
+    quantity,
+    unitPriceCents,
+  ]);
+}
+
+describe(`the estimates migration on ${provider}`, () => {
+  it('gives every ticket with parts one "General" job holding the same part lines; stock and the other tickets stay as they were', async () => {
+    const database = await migratedUpTo(ESTIMATES);
+    await insertCustomer(database, 1);
+    for (const id of [1, 2, 3]) await insertVehicleTicket(database, id, 1);
+    await insertItem(database, 10, 4_990, 7);
+    await insertItem(database, 11, 1_250, 3);
+    // Unit prices differ from today's item price: the line keeps what it was sold at.
+    await insertTicketPart(database, 1, 11, 2, 1_100);
+    await insertTicketPart(database, 1, 10, 1, 4_500);
+    await insertTicketPart(database, 3, 10, 4, 4_990);
+
+    expect((await migrateDatabase({ url: database.url })).applied).toEqual(await fromMigration(ESTIMATES));
+    const jobs = await database.query<{ id: number | bigint; service_ticket_id: number | bigint; title: string; pay_type: string }>(
+      'SELECT id, service_ticket_id, title, pay_type FROM jobs ORDER BY service_ticket_id',
+    );
+    expect(jobs.map((job) => [Number(job.service_ticket_id), job.title, job.pay_type])).toEqual([
+      [1, 'General', 'customer'],
+      [3, 'General', 'customer'],
+    ]);
+    const ticketOfJob = new Map(jobs.map((job) => [Number(job.id), Number(job.service_ticket_id)]));
+    const lines = await database.query<{
+      job_id: number | bigint;
+      type: string;
+      inventory_id: number | bigint;
+      quantity: number | bigint;
+      unit_price_cents: number | bigint;
+      taxable: unknown;
+    }>('SELECT job_id, type, inventory_id, quantity, unit_price_cents, taxable FROM job_lines ORDER BY job_id, inventory_id');
+    expect(
+      lines.map((line) => [
+        ticketOfJob.get(Number(line.job_id)),
+        line.type,
+        Number(line.inventory_id),
+        Number(line.quantity),
+        Number(line.unit_price_cents),
+        Boolean(Number(line.taxable)),
+      ]),
+    ).toEqual([
+      [1, 'part', 10, 1, 4_500, true],
+      [1, 'part', 11, 2, 1_100, true],
+      [3, 'part', 10, 4, 4_990, true],
+    ]);
+    const stock = await database.query<{ id: number | bigint; quantity: number | bigint }>(
+      'SELECT id, quantity FROM inventory ORDER BY id',
+    );
+    expect(stock.map((item) => [Number(item.id), Number(item.quantity)])).toEqual([
+      [10, 7],
+      [11, 3],
+    ]);
+    const tickets = await database.query<{ id: number | bigint; cost_cents: number | bigint; estimate_version: number | bigint }>(
+      'SELECT id, cost_cents, estimate_version FROM service_tickets ORDER BY id',
+    );
+    expect(tickets.map((ticket) => [Number(ticket.id), Number(ticket.cost_cents), Number(ticket.estimate_version)])).toEqual([
+      [1, 1_000, 0],
+      [2, 1_000, 0],
+      [3, 1_000, 0],
+    ]);
+  });
+
+  it('leaves a shop without part lines without jobs', async () => {
+    const database = await migratedUpTo(ESTIMATES);
+    expect((await migrateDatabase({ url: database.url })).applied).toEqual(await fromMigration(ESTIMATES));
+    expect(await database.query('SELECT id FROM jobs')).toEqual([]);
   });
 });

@@ -127,7 +127,9 @@ describe(`migrateDatabase on ${provider}`, () => {
         'service_tickets',
         'service_assignments',
         'inventory',
-        'ticket_parts',
+        'shop_settings',
+        'jobs',
+        'job_lines',
       ]),
     );
   });

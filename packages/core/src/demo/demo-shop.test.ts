@@ -21,7 +21,7 @@ async function shopContents() {
     parts: await db.inventoryItem.findMany({ select: { partName: true, priceCents: true, quantity: true }, orderBy: { partName: 'asc' } }),
     vehicles: await db.vehicle.findMany({ select: { vin: true, plate: true, odometer: true }, orderBy: { vin: 'asc' } }),
     tickets: await db.serviceTicket.findMany({
-      select: { title: true, status: true, costCents: true, _count: { select: { assignments: true, parts: true } } },
+      select: { title: true, status: true, costCents: true, _count: { select: { assignments: true, jobs: true } } },
       orderBy: { title: 'asc' },
     }),
   };
@@ -33,6 +33,18 @@ describe('seedDemoShop', () => {
     const contents = await shopContents();
     expect(new Set(contents.tickets.map((ticket) => ticket.status))).toEqual(new Set(['PENDING', 'IN_PROGRESS', 'COMPLETED', 'CANCELLED']));
     expect(contents.parts.find((part) => part.partName === 'Engine oil 5W-30 (1 L)')?.quantity).toBe(115);
+  });
+
+  it('prices every ticket: a job with labor and parts, taxed at the shop rates, with shop supplies', async () => {
+    const { token } = await app.as().mechanics.logIn(DEMO_MECHANIC);
+    const { items } = await app.as(token).serviceTickets.list({});
+    const brakes = items.find((ticket) => ticket.title === 'Brakes squeal')!;
+    expect(brakes.jobs).toHaveLength(1);
+    expect(brakes.jobs[0]!.lines.map((line) => line.type).sort()).toEqual(['labor', 'part', 'part']);
+    expect(brakes.totals.labor).toBe('180.00');
+    expect(brakes.totals.shop_supplies).toBe('9.00');
+    expect(Number(brakes.totals.tax.parts)).toBeGreaterThan(0);
+    expect(brakes.total).toBe(brakes.totals.total);
   });
 
   it('gives every customer a vehicle with a VIN that passes every rule, and puts each ticket on its vehicle', async () => {

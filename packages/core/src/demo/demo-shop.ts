@@ -3,7 +3,9 @@ import { assignMechanic } from '../assignments/assignment.service.ts';
 import { registerCustomer } from '../customers/customer.service.ts';
 import { addInventoryItem } from '../inventory/inventory.service.ts';
 import { registerMechanic } from '../mechanics/mechanic.service.ts';
-import { addPartLine, editTicket, openTicket } from '../service-tickets/service-ticket.service.ts';
+import { addJob, addLine, addPartLine } from '../service-tickets/estimate.service.ts';
+import { editTicket, openTicket } from '../service-tickets/service-ticket.service.ts';
+import { updateSettings } from '../shop/shop.service.ts';
 import type { TicketStatus } from '../service-tickets/service-ticket.schemas.ts';
 import type { AppServices } from '../app-services.ts';
 import type { StaffPrincipal } from '../auth/tokens.ts';
@@ -115,7 +117,8 @@ interface DemoTicket {
   mechanics: number[];
   parts: Array<[part: number, quantity: number]>;
   status: TicketStatus[];
-  cost: number;
+  /** Hours of labor (in hundredths) on the ticket's job, at the shop's labor rate. */
+  labor: number;
 }
 
 const TICKETS: DemoTicket[] = [
@@ -131,7 +134,7 @@ const TICKETS: DemoTicket[] = [
       [1, 2],
     ],
     status: ['IN_PROGRESS', 'COMPLETED'],
-    cost: 120_00,
+    labor: 1_50,
   },
   {
     customer: 0,
@@ -146,7 +149,7 @@ const TICKETS: DemoTicket[] = [
       [4, 1],
     ],
     status: ['IN_PROGRESS'],
-    cost: 90_00,
+    labor: 1_00,
   },
   {
     customer: 1,
@@ -158,7 +161,7 @@ const TICKETS: DemoTicket[] = [
     mechanics: [0, 2],
     parts: [[5, 4]],
     status: ['IN_PROGRESS'],
-    cost: 75_00,
+    labor: 2_25,
   },
   {
     customer: 2,
@@ -169,7 +172,7 @@ const TICKETS: DemoTicket[] = [
     mechanics: [3],
     parts: [[7, 1]],
     status: [],
-    cost: 0,
+    labor: 2_50,
   },
   {
     customer: 3,
@@ -180,7 +183,7 @@ const TICKETS: DemoTicket[] = [
     mechanics: [2],
     parts: [[8, 1]],
     status: ['IN_PROGRESS', 'COMPLETED'],
-    cost: 35_00,
+    labor: 50,
   },
   {
     customer: 4,
@@ -194,7 +197,7 @@ const TICKETS: DemoTicket[] = [
       [9, 1],
     ],
     status: ['CANCELLED'],
-    cost: 0,
+    labor: 0,
   },
   {
     customer: 1,
@@ -205,9 +208,14 @@ const TICKETS: DemoTicket[] = [
     mechanics: [],
     parts: [],
     status: [],
-    cost: 0,
+    labor: 0,
   },
 ];
+
+const DEMO_SETTINGS = {
+  tax_rates: { parts: 8875, fees: 8875 },
+  shop_supplies: { percent_of_labor: 5000, cap: 25_00, taxable: true },
+};
 
 /** The shop's first owner, as a caller; `null` while the shop has no staff. */
 async function shopOwner({ db }: AppServices): Promise<StaffPrincipal | null> {
@@ -226,8 +234,8 @@ export interface SeedReport {
 /**
  * Fills a database with a small, realistic shop: four mechanics (an owner, a
  * service writer and two technicians), five
- * customers with a vehicle each, ten parts and seven tickets in every status, with assignments and
- * part lines. Deterministic and idempotent: what exists already (by email, part
+ * customers with a vehicle each, ten parts, the shop's tax rates and seven tickets in every status, with
+ * assignments and a priced job each (labor and part lines). Deterministic and idempotent: what exists already (by email, part
  * name, VIN, or customer and ticket title) is left alone, so running it again adds
  * nothing. Everything goes through the domain functions, with their rules.
  */
@@ -281,6 +289,9 @@ export async function seedDemoShop(services: AppServices): Promise<SeedReport> {
     created.vehicles++;
   }
 
+  // A shop in New York City: 8.875 % sales tax on parts and fees, and a capped shop-supplies fee.
+  if (!(await db.shopSettings.count())) await updateSettings(services, DEMO_SETTINGS);
+
   for (const ticket of TICKETS) {
     const customerId = customerIds[ticket.customer]!;
     if (await db.serviceTicket.count({ where: { customerId, title: ticket.title } })) continue;
@@ -292,6 +303,10 @@ export async function seedDemoShop(services: AppServices): Promise<SeedReport> {
       vin: ticket.vin,
       service_date: ticket.date,
     });
+    // One job per ticket, what the customer came for, priced by its labor and parts.
+    await addJob(services, owner, { id, title: ticket.title, concern: ticket.description });
+    const [job] = (await db.job.findMany({ where: { serviceTicketId: id }, select: { id: true } })).map((row) => row.id);
+    if (ticket.labor) await addLine(services, owner, { id, job_id: job!, type: 'labor', description: ticket.title, hours: ticket.labor });
     for (const mechanic of ticket.mechanics) await assignMechanic(services, { service_ticket_id: id, mechanic_id: mechanicIds[mechanic]! });
     for (const [part, quantity] of ticket.parts) {
       await addPartLine(services, owner, { id, inventory_id: partIds[part]!, quantity }).catch((error: unknown) => {
@@ -299,7 +314,6 @@ export async function seedDemoShop(services: AppServices): Promise<SeedReport> {
         if (!(error instanceof AppError && error.problem === 'insufficient_stock')) throw error;
       });
     }
-    if (ticket.cost) await editTicket(services, owner, { id, cost: ticket.cost });
     for (const status of ticket.status) await editTicket(services, owner, { id, status });
     created.tickets++;
   }

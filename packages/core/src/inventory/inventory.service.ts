@@ -85,7 +85,7 @@ export async function updateInventoryItem({ db }: Deps, { id, part_name, price, 
 
 /** Parts on tickets cannot be deleted: remove them from the tickets first. */
 export async function deleteInventoryItem({ db }: Deps, id: number): Promise<void> {
-  const uses = await db.ticketPart.count({ where: { inventoryId: id } });
+  const uses = await db.line.count({ where: { inventoryId: id } });
   if (uses > 0) throw inUse(id, uses);
   try {
     const { count } = await db.inventoryItem.deleteMany({ where: { id } });

@@ -103,10 +103,15 @@ async function fill(db: RunningServices['services']['db'], size: ShopSize): Prom
       range(size.mechanicsPerTicket).map((offset) => ({ serviceTicketId: ticket, mechanicId: spread(ticket, offset, size.mechanics) })),
     ),
   });
-  await db.ticketPart.createMany({
+  // One job per ticket, holding its part lines.
+  await db.job.createMany({
+    data: range(size.tickets).map((ticket) => ({ id: ticket, serviceTicketId: ticket, title: 'General', position: 1 })),
+  });
+  await db.line.createMany({
     data: range(size.tickets).flatMap((ticket) =>
       range(size.partsPerTicket).map((offset) => ({
-        serviceTicketId: ticket,
+        jobId: ticket,
+        type: 'part' as const,
         inventoryId: spread(ticket, offset, size.parts),
         quantity: 2,
         unitPriceCents: 1_000,
@@ -207,6 +212,10 @@ const READS: Record<string, Read> = {
   },
   'me.get': {
     send: async (shop) => ((await shop.asMechanic().me.get()) ? 1 : 0),
+    rows: one,
+  },
+  'shop.settings': {
+    send: async (shop) => ((await shop.asMechanic().shop.settings()) ? 1 : 0),
     rows: one,
   },
 };

@@ -206,7 +206,7 @@ describe('deleting', () => {
     await app.as(grace.token).serviceTickets.addPart({ id: ticket.id, inventory_id: item.id, quantity: 1 });
     await app.as(grace.token).serviceTickets.delete({ id: ticket.id });
     expect(await app.services.db.serviceAssignment.count({ where: { serviceTicketId: ticket.id } })).toBe(0);
-    expect(await app.services.db.ticketPart.count({ where: { serviceTicketId: ticket.id } })).toBe(0);
+    expect(await app.services.db.line.count({ where: { inventoryId: item.id } })).toBe(0);
     expect(await reasonOf(app.as(grace.token).serviceTickets.delete({ id: ticket.id }))).toBe('not_found');
   });
 

@@ -14,6 +14,8 @@ import {
   ServiceTicketQuery,
   SERVICE_TICKET_VIEW_SOURCES,
 } from './service-ticket.schemas.ts';
+import * as estimates from './estimate.service.ts';
+import { estimateProcedures } from './estimate.router.ts';
 import * as serviceTickets from './service-ticket.service.ts';
 
 const tags: ['service-tickets'] = ['service-tickets'];
@@ -47,14 +49,15 @@ export const serviceTicketRouter = router({
         method: 'GET',
         path: '/service_tickets',
         rateLimit: 'read',
-        cache: { scope: 'role', dependsOn: SERVICE_TICKET_VIEW_SOURCES },
+        // Per caller: owners and service writers see what sublet work costs, technicians do not.
+        cache: { scope: 'caller', dependsOn: SERVICE_TICKET_VIEW_SOURCES },
         tags,
         summary: 'List service tickets, by status or customer',
       }),
     )
     .input(ServiceTicketQuery)
     .output(ServiceTicketPage)
-    .query(({ ctx, input }) => serviceTickets.listTickets(ctx.services, input)),
+    .query(({ ctx, input }) => serviceTickets.listTickets(ctx.services, ctx.caller, input)),
 
   byId: authenticatedProcedure
     .meta(
@@ -118,8 +121,9 @@ export const serviceTicketRouter = router({
         rateLimit: 'write',
         invalidates: ['serviceTickets', 'inventory'],
         tags,
-        summary: 'Put parts from stock on a ticket',
+        summary: "Put parts from stock on a ticket's first job",
         description:
+          'The part goes to the first job, a new "General" one when the ticket has none. ' +
           `Adding a part already on the ticket adds to its quantity (at most ${MAX_QUANTITY} on one line). The quantity is taken ` +
           `from stock (409 when short). A ticket's total is at most ${formatCents(MAX_TICKET_TOTAL_CENTS)}.`,
         ownership: serviceTickets.ASSIGNED_TECHNICIANS_ONLY,
@@ -128,7 +132,7 @@ export const serviceTicketRouter = router({
     )
     .input(NewPartLine)
     .output(ServiceTicket)
-    .mutation(({ ctx, input }) => serviceTickets.addPartLine(ctx.services, ctx.caller, input)),
+    .mutation(({ ctx, input }) => estimates.addPartLine(ctx.services, ctx.caller, input)),
 
   removePart: mechanicProcedure
     .meta(
@@ -138,7 +142,7 @@ export const serviceTicketRouter = router({
         rateLimit: 'write',
         invalidates: ['serviceTickets', 'inventory'],
         tags,
-        summary: 'Take a part line off a ticket, back into stock',
+        summary: 'Take a part off a ticket (every line of it), back into stock',
         description: `Stock holds at most ${MAX_QUANTITY} units of a part: a line that would take it past that stays on the ticket (409).`,
         ownership: serviceTickets.ASSIGNED_TECHNICIANS_ONLY,
         successStatus: 204,
@@ -147,5 +151,7 @@ export const serviceTicketRouter = router({
     )
     .input(PartLineKey)
     .output(z.void())
-    .mutation(({ ctx, input }) => serviceTickets.removePartLine(ctx.services, ctx.caller, input.id, input.inventory_id)),
+    .mutation(({ ctx, input }) => estimates.removePartLine(ctx.services, ctx.caller, input.id, input.inventory_id)),
+
+  ...estimateProcedures,
 });

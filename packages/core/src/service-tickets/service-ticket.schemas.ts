@@ -2,11 +2,12 @@ import { z } from 'zod';
 import type { Resource } from '../cache/response-cache.ts';
 import { DATE_RANGE, MAX_LENGTH } from '../shared/limits.ts';
 import { Money, MoneyInput } from '../shared/money.ts';
+import { EstimateTotals, Job } from './estimate.schemas.ts';
 import { OdometerReading, OdometerReadingValue, Vehicle, VinText } from '../vehicles/vehicle.schemas.ts';
 import { CalendarDate, Count, DatabaseText, Id, IdField, IdParam, paginated, PaginationInput, QuantityField } from '../shared/schemas.ts';
 
 /** What a ticket's read model shows: a write to any of these makes cached tickets stale. */
-export const SERVICE_TICKET_VIEW_SOURCES: Resource[] = ['serviceTickets', 'assignments', 'mechanics', 'inventory', 'vehicles'];
+export const SERVICE_TICKET_VIEW_SOURCES: Resource[] = ['serviceTickets', 'assignments', 'mechanics', 'inventory', 'vehicles', 'shop'];
 
 export const TICKET_STATUSES = ['PENDING', 'IN_PROGRESS', 'COMPLETED', 'CANCELLED'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
@@ -34,19 +35,26 @@ export const ServiceTicket = z
     vehicle: TicketVehicle,
     service_date: z.iso.date(),
     status: TicketStatus,
-    cost: Money.meta({ description: 'Labour, set by the mechanics.' }),
+    cost: Money.meta({ description: 'A flat charge set with /edit, untaxed, counted in the totals.' }),
     mechanics: z.array(z.object({ id: Id, name: z.string(), assigned_at: z.iso.datetime() })),
-    parts: z.array(
-      z.object({
-        inventory_id: Id,
-        part_name: z.string(),
-        quantity: Count,
-        unit_price: Money.meta({ description: 'The price when the part was first added to this ticket.' }),
-        line_total: Money,
-      }),
-    ),
-    parts_total: Money,
-    total: Money.meta({ description: 'cost + parts_total' }),
+    jobs: z.array(Job),
+    totals: EstimateTotals,
+    estimate_version: Count.meta({
+      description: "Grows with every change to the ticket's jobs, lines or cost, and to the shop's tax rates or shop supplies.",
+    }),
+    parts: z
+      .array(
+        z.object({
+          inventory_id: Id,
+          part_name: z.string(),
+          quantity: Count,
+          unit_price: Money.meta({ description: 'The price when the part line was added.' }),
+          line_total: Money.meta({ description: 'quantity × unit_price, before any discount.' }),
+        }),
+      )
+      .meta({ description: "Every part line of the ticket's jobs." }),
+    parts_total: Money.meta({ description: 'totals.parts: the part lines after discounts.' }),
+    total: Money.meta({ description: 'totals.total' }),
     odometer_in: z.int().nullable(),
     odometer_out: z.int().nullable(),
     created_at: z.iso.datetime(),
@@ -65,6 +73,19 @@ export const ServiceTicket = z
       status: 'IN_PROGRESS',
       cost: '120.00',
       mechanics: [{ id: 1, name: 'Grace Hopper', assigned_at: '2026-11-30T09:12:00.000Z' }],
+      jobs: [],
+      totals: {
+        labor: '0.00',
+        parts: '99.80',
+        fees: '0.00',
+        sublet: '0.00',
+        discounts: '0.00',
+        shop_supplies: '0.00',
+        tax: { labor: '0.00', parts: '0.00', fees: '0.00', sublet: '0.00', total: '0.00' },
+        subtotal: '219.80',
+        total: '219.80',
+      },
+      estimate_version: 1,
       parts: [{ inventory_id: 4, part_name: 'Brake pad set', quantity: 2, unit_price: '49.90', line_total: '99.80' }],
       parts_total: '99.80',
       total: '219.80',

@@ -4,7 +4,7 @@ import type { Prisma, Transaction } from '../db/client.ts';
 import { countRows, lockServiceTicket, readSnapshot } from '../db/dialect.ts';
 import { inTransaction, retryingConflicts } from '../db/transactions.ts';
 import { AppError, type FieldError } from '../errors.ts';
-import { MAX_QUANTITY, MAX_TICKET_TOTAL_CENTS } from '../shared/limits.ts';
+import { MAX_TICKET_TOTAL_CENTS } from '../shared/limits.ts';
 import { formatCents } from '../shared/money.ts';
 import { pageWindow, toPage, type Page, type PaginationInput } from '../shared/schemas.ts';
 import type { AppServices } from '../app-services.ts';
@@ -23,8 +23,9 @@ import {
   vinTaken,
 } from '../vehicles/vehicle.service.ts';
 import { normalizeVin } from '../vehicles/vin.ts';
+import { readSettings, type SettingsRow } from '../shop/shop.service.ts';
+import { jobsOfTicket, lineAmountCents, priceJobs, toJobViews, toTotalsView } from './estimate.view.ts';
 import type {
-  NewPartLine,
   NewServiceTicket,
   ServiceTicket,
   ServiceTicketEdit,
@@ -50,28 +51,35 @@ const ticketFields = {
   createdAt: true,
   updatedAt: true,
   assignments: { select: { assignedAt: true, mechanic: { select: { id: true, name: true } } }, orderBy: { mechanicId: 'asc' } },
-  parts: {
-    select: { inventoryId: true, quantity: true, unitPriceCents: true, item: { select: { partName: true } } },
-    orderBy: { inventoryId: 'asc' },
-  },
+  estimateVersion: true,
+  jobs: jobsOfTicket,
 } satisfies Prisma.ServiceTicketSelect;
 
 type TicketRow = Prisma.ServiceTicketGetPayload<{ select: typeof ticketFields }>;
 
-/** What the part lines of a ticket add up to, in cents. */
-function partsCentsOf(lines: Array<{ quantity: number; unitPriceCents: number }>): number {
-  return lines.reduce((sum, line) => sum + line.unitPriceCents * line.quantity, 0);
-}
-
-export function toTicketView(row: TicketRow): ServiceTicket {
-  const parts = row.parts.map((line) => ({
-    inventory_id: line.inventoryId,
-    part_name: line.item.partName,
-    quantity: line.quantity,
-    unit_price: formatCents(line.unitPriceCents),
-    lineCents: line.unitPriceCents * line.quantity,
-  }));
-  const partsCents = partsCentsOf(row.parts);
+/**
+ * A ticket as `viewer` sees it, priced with the shop's settings. `parts` lists
+ * every part line of its jobs (the seed's view of a ticket), and
+ * `estimate_version` adds the settings' pricing version to the ticket's own, so
+ * that it grows with a change to either.
+ */
+export function toTicketView(row: TicketRow, settings: SettingsRow, viewer: Principal): ServiceTicket {
+  const priced = priceJobs(row.jobs, settings, row.costCents);
+  const parts = row.jobs.flatMap((job) =>
+    job.lines.flatMap((line) =>
+      line.type === 'part'
+        ? [
+            {
+              inventory_id: line.inventoryId!,
+              part_name: line.item!.partName,
+              quantity: line.quantity!,
+              unit_price: formatCents(line.unitPriceCents!),
+              line_total: formatCents(lineAmountCents(line)),
+            },
+          ]
+        : [],
+    ),
+  );
   return {
     id: row.id,
     customer_id: row.customerId,
@@ -89,9 +97,12 @@ export function toTicketView(row: TicketRow): ServiceTicket {
     mechanics: row.assignments.flatMap(({ assignedAt, mechanic }: { assignedAt: Date; mechanic: { id: number; name: string } | null }) =>
       mechanic ? [{ id: mechanic.id, name: mechanic.name, assigned_at: assignedAt.toISOString() }] : [],
     ),
-    parts: parts.map(({ lineCents, ...line }) => ({ ...line, line_total: formatCents(lineCents) })),
-    parts_total: formatCents(partsCents),
-    total: formatCents(row.costCents + partsCents),
+    jobs: toJobViews(row.jobs, priced, viewer),
+    totals: toTotalsView(priced.totals),
+    estimate_version: row.estimateVersion + settings.pricingVersion,
+    parts,
+    parts_total: formatCents(priced.totals.parts),
+    total: formatCents(priced.totals.total),
     odometer_in: row.odometerIn,
     odometer_out: row.odometerOut,
     created_at: row.createdAt.toISOString(),
@@ -103,22 +114,39 @@ function notFound(id: number): AppError {
   return new AppError('not_found', `No service ticket with id ${id}`);
 }
 
-async function readTicket(db: Deps['db'] | Transaction, id: number): Promise<ServiceTicket> {
+/**
+ * A ticket as `viewer` sees it. With `withinLimit`, a write's answer: its total
+ * must stay within MAX_TICKET_TOTAL_CENTS, or the write's transaction fails.
+ */
+export async function readTicket(
+  db: Deps['db'] | Transaction,
+  id: number,
+  viewer: Principal,
+  { withinLimit = false } = {},
+): Promise<ServiceTicket> {
   const row = await db.serviceTicket.findUnique({ where: { id }, select: ticketFields });
   if (!row) throw notFound(id);
-  return toTicketView(row);
+  const settings = await readSettings(db);
+  if (withinLimit) assertTotalWithinLimit(priceJobs(row.jobs, settings, row.costCents).totals.total);
+  return toTicketView(row, settings, viewer);
 }
 
 /** A page of tickets and its total, read from one snapshot (see `readSnapshot`). */
 function listWhere(
   { db, provider }: Deps,
+  viewer: Principal,
   where: { customerId?: number; status?: TicketStatus },
   page: PaginationInput,
 ): Promise<Page<ServiceTicket>> {
   return readSnapshot(db, provider, async (tx) => {
     const rows = await tx.serviceTicket.findMany({ where, select: ticketFields, orderBy: { id: 'asc' }, ...pageWindow(page) });
     const total = await countRows(tx, 'service_tickets', { customer_id: where.customerId, status: where.status });
-    return toPage(rows.map(toTicketView), total, page);
+    const settings = await readSettings(tx);
+    return toPage(
+      rows.map((row) => toTicketView(row, settings, viewer)),
+      total,
+      page,
+    );
   });
 }
 
@@ -147,7 +175,7 @@ export async function openTicket({ db, provider }: Deps, caller: Principal, inpu
       });
       if (input.odometer_in !== undefined)
         await recordReading(tx, provider, caller, vehicle.id, { reading: input.odometer_in, serviceTicketId: id });
-      return readTicket(tx, id);
+      return readTicket(tx, id, caller);
     }),
   );
 }
@@ -175,12 +203,16 @@ async function vehicleOfNewTicket(
   return known ?? createVehicle(tx, provider, caller, customerId, { vin: vin! });
 }
 
-export function listTickets(deps: Deps, { status, customer_id, ...page }: ServiceTicketQuery): Promise<Page<ServiceTicket>> {
-  return listWhere(deps, { ...(status ? { status } : {}), ...(customer_id ? { customerId: customer_id } : {}) }, page);
+export function listTickets(
+  deps: Deps,
+  caller: StaffPrincipal,
+  { status, customer_id, ...page }: ServiceTicketQuery,
+): Promise<Page<ServiceTicket>> {
+  return listWhere(deps, caller, { ...(status ? { status } : {}), ...(customer_id ? { customerId: customer_id } : {}) }, page);
 }
 
 export function listCustomerTickets(deps: Deps, customerId: number, page: PaginationInput): Promise<Page<ServiceTicket>> {
-  return listWhere(deps, { customerId }, page);
+  return listWhere(deps, { role: 'customer', id: customerId }, { customerId }, page);
 }
 
 /**
@@ -188,7 +220,7 @@ export function listCustomerTickets(deps: Deps, customerId: number, page: Pagina
  * ticket is a 404, like a ticket that does not exist: ids reveal nothing.
  */
 export async function getTicket({ db, provider }: Deps, caller: Principal, id: number): Promise<ServiceTicket> {
-  const ticket = await readSnapshot(db, provider, (tx) => readTicket(tx, id));
+  const ticket = await readSnapshot(db, provider, (tx) => readTicket(tx, id, caller));
   if (caller.role === 'customer' && ticket.customer_id !== caller.id) throw notFound(id);
   return ticket;
 }
@@ -260,11 +292,7 @@ export async function editTicket({ db, provider }: Deps, caller: StaffPrincipal,
 
     const current = await tx.serviceTicket.findUniqueOrThrow({
       where: { id: edit.id },
-      select: {
-        status: true,
-        parts: { select: { quantity: true, unitPriceCents: true } },
-        vehicle: { select: ticketVehicleFields },
-      },
+      select: { status: true, costCents: true, vehicle: { select: ticketVehicleFields } },
     });
     if (edit.status && edit.status !== current.status && !NEXT_STATUSES[current.status].includes(edit.status)) {
       throw new AppError('invalid_status_transition', `A ${current.status} ticket cannot become ${edit.status}`);
@@ -274,7 +302,6 @@ export async function editTicket({ db, provider }: Deps, caller: StaffPrincipal,
         fields: [{ field: 'odometer_out', message: 'Only when the ticket is or becomes COMPLETED' }],
       });
     }
-    if (edit.cost !== undefined) assertTotalWithinLimit(edit.cost + partsCentsOf(current.parts));
 
     if (removeIds.length > 0) {
       await tx.serviceAssignment.deleteMany({ where: { serviceTicketId: edit.id, mechanicId: { in: removeIds } } });
@@ -300,98 +327,26 @@ export async function editTicket({ db, provider }: Deps, caller: StaffPrincipal,
       where: { id: edit.id },
       data: {
         ...(edit.status ? { status: edit.status } : {}),
-        ...(edit.cost === undefined ? {} : { costCents: edit.cost }),
+        // The flat cost is part of the estimate's total: changing it changes the estimate.
+        ...(edit.cost === undefined || edit.cost === current.costCents ? {} : { costCents: edit.cost, estimateVersion: { increment: 1 } }),
         ...(edit.odometer_in === undefined ? {} : { odometerIn: edit.odometer_in }),
         ...(edit.odometer_out === undefined ? {} : { odometerOut: edit.odometer_out }),
         updatedAt: new Date(),
       },
       select: { id: true },
     });
-    return readTicket(tx, edit.id);
+    return readTicket(tx, edit.id, caller, { withinLimit: edit.cost !== undefined });
   });
 }
 
 /** A ticket's total must stay within MAX_TICKET_TOTAL_CENTS (exact, and a sane amount for one repair). */
-function assertTotalWithinLimit(totalCents: number): void {
+export function assertTotalWithinLimit(totalCents: number): void {
   if (totalCents > MAX_TICKET_TOTAL_CENTS) {
     throw new AppError(
       'amount_too_large',
       `The ticket's total would be ${formatCents(totalCents)}; at most ${formatCents(MAX_TICKET_TOTAL_CENTS)}`,
     );
   }
-}
-
-/**
- * Puts parts from stock on a ticket. Adding a part that is already on the ticket
- * adds to its quantity at the unit price of the first addition, up to
- * MAX_QUANTITY on one line. Stock is taken with one conditional update, so
- * concurrent additions can never oversell it.
- */
-export async function addPartLine(
-  { db, provider }: Deps,
-  caller: StaffPrincipal,
-  { id, inventory_id, quantity }: NewPartLine,
-): Promise<ServiceTicket> {
-  return inTransaction(db, async (tx) => {
-    if (!(await lockServiceTicket(tx, provider, id))) throw notFound(id);
-    await requireAssignedTechnician(tx, caller, id);
-    const item = await tx.inventoryItem.findUnique({ where: { id: inventory_id }, select: { priceCents: true } });
-    if (!item) throw new AppError('not_found', `No inventory item with id ${inventory_id}`);
-    const ticket = await tx.serviceTicket.findUniqueOrThrow({
-      where: { id },
-      select: { costCents: true, parts: { select: { inventoryId: true, quantity: true, unitPriceCents: true } } },
-    });
-    const line = ticket.parts.find((part) => part.inventoryId === inventory_id);
-    if (line && line.quantity + quantity > MAX_QUANTITY) {
-      throw new AppError(
-        'quantity_too_large',
-        `Service ticket ${id} has ${line.quantity} of inventory item ${inventory_id}; a line holds at most ${MAX_QUANTITY}`,
-      );
-    }
-    assertTotalWithinLimit(ticket.costCents + partsCentsOf(ticket.parts) + (line?.unitPriceCents ?? item.priceCents) * quantity);
-    const taken = await tx.inventoryItem.updateMany({
-      where: { id: inventory_id, quantity: { gte: quantity } },
-      data: { quantity: { decrement: quantity } },
-    });
-    if (taken.count === 0) {
-      const { quantity: inStock } = await tx.inventoryItem.findUniqueOrThrow({ where: { id: inventory_id }, select: { quantity: true } });
-      throw new AppError('insufficient_stock', `Only ${inStock} of inventory item ${inventory_id} in stock; ${quantity} requested`);
-    }
-    const key = { serviceTicketId_inventoryId: { serviceTicketId: id, inventoryId: inventory_id } };
-    if (line) {
-      await tx.ticketPart.update({ where: key, data: { quantity: { increment: quantity } } });
-    } else {
-      await tx.ticketPart.create({ data: { serviceTicketId: id, inventoryId: inventory_id, quantity, unitPriceCents: item.priceCents } });
-    }
-    await tx.serviceTicket.update({ where: { id }, data: { updatedAt: new Date() }, select: { id: true } });
-    return readTicket(tx, id);
-  });
-}
-
-/**
- * Takes a part line off a ticket and puts its quantity back in stock, which
- * holds at most MAX_QUANTITY units (checked in the same conditional update).
- */
-export async function removePartLine({ db, provider }: Deps, caller: StaffPrincipal, id: number, inventoryId: number): Promise<void> {
-  await inTransaction(db, async (tx) => {
-    if (!(await lockServiceTicket(tx, provider, id))) throw notFound(id);
-    await requireAssignedTechnician(tx, caller, id);
-    const key = { serviceTicketId_inventoryId: { serviceTicketId: id, inventoryId } };
-    const line = await tx.ticketPart.findUnique({ where: key, select: { quantity: true } });
-    if (!line) throw new AppError('not_found', `Inventory item ${inventoryId} is not on service ticket ${id}`);
-    await tx.ticketPart.delete({ where: key, select: { quantity: true } });
-    const restocked = await tx.inventoryItem.updateMany({
-      where: { id: inventoryId, quantity: { lte: MAX_QUANTITY - line.quantity } },
-      data: { quantity: { increment: line.quantity } },
-    });
-    if (restocked.count === 0) {
-      throw new AppError(
-        'quantity_too_large',
-        `Putting ${line.quantity} back would take inventory item ${inventoryId} past ${MAX_QUANTITY} in stock`,
-      );
-    }
-    await tx.serviceTicket.update({ where: { id }, data: { updatedAt: new Date() }, select: { id: true } });
-  });
 }
 
 /** Deletes a ticket with its assignments and part lines. Parts are not put back in stock: they were used. */
@@ -413,10 +368,11 @@ export async function vehicleHistory({ db, provider }: Deps, caller: Principal, 
         serviceDate: true,
         title: true,
         costCents: true,
-        parts: { select: { quantity: true, unitPriceCents: true } },
+        jobs: jobsOfTicket,
       },
       orderBy: [{ serviceDate: 'desc' }, { id: 'desc' }],
     });
+    const settings = await readSettings(tx);
     const readings = await tx.odometerReading.findMany({ where: { vehicleId: id }, select: readingFields, orderBy: NEWEST_READINGS_FIRST });
     return {
       vehicle: toVehicleView(vehicle),
@@ -425,7 +381,7 @@ export async function vehicleHistory({ db, provider }: Deps, caller: Principal, 
         status: ticket.status,
         service_date: ticket.serviceDate.toISOString().slice(0, 10),
         title: ticket.title,
-        total: formatCents(ticket.costCents + partsCentsOf(ticket.parts)),
+        total: formatCents(priceJobs(ticket.jobs, settings, ticket.costCents).totals.total),
       })),
       odometer: readings.map(toReadingView),
     };

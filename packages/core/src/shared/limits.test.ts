@@ -4,7 +4,9 @@ import type { z } from 'zod';
 import { NewCustomer } from '../customers/customer.schemas.ts';
 import { NewInventoryItem } from '../inventory/inventory.schemas.ts';
 import { NewMechanic } from '../mechanics/mechanic.schemas.ts';
+import { JobEdit, LineEdit, NewJob } from '../service-tickets/estimate.schemas.ts';
 import { NewServiceTicket } from '../service-tickets/service-ticket.schemas.ts';
+import { ShopSettingsEdit } from '../shop/shop.schemas.ts';
 import { NewOdometerReading, NewVehicle } from '../vehicles/vehicle.schemas.ts';
 import { MAX_LENGTH } from './limits.ts';
 
@@ -45,6 +47,12 @@ const INPUTS: Record<string, [z.ZodObject, string]> = {
   'Vehicle.engine': [NewVehicle, 'engine'],
   'Vehicle.color': [NewVehicle, 'color'],
   'OdometerReading.correctionReason': [NewOdometerReading, 'correction_reason'],
+  'Job.title': [NewJob, 'title'],
+  'Job.concern': [NewJob, 'concern'],
+  'Job.cause': [JobEdit, 'cause'],
+  'Job.correction': [JobEdit, 'correction'],
+  'Line.description': [LineEdit, 'description'],
+  'ShopSettings.shopName': [ShopSettingsEdit, 'shop_name'],
 };
 
 describe('input limits', () => {
@@ -57,8 +65,9 @@ describe('input limits', () => {
 
   it('cover every text column written from input (a new column needs a limit here)', async () => {
     const columns = [...(await varcharColumns()).keys()];
-    // Written by the API itself, never from input: the bcrypt hash (60 characters) and the validated VIN (17).
-    const internal = ['Customer.passwordHash', 'Mechanic.passwordHash', 'Vehicle.vin'];
+    // Written by the API itself, never from input: the bcrypt hash (60 characters); or validated to a fixed
+    // shape that fits: the VIN (17) and the ISO 4217 currency code (3).
+    const internal = ['Customer.passwordHash', 'Mechanic.passwordHash', 'Vehicle.vin', 'ShopSettings.currency'];
     expect(columns.filter((column) => !internal.includes(column)).sort()).toEqual(Object.keys(INPUTS).sort());
   });
 

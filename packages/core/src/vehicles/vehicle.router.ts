@@ -172,7 +172,7 @@ export const vehicleRouter = router({
         method: 'GET',
         path: '/vehicles/{id}/history',
         rateLimit: 'read',
-        cache: { scope: 'caller', dependsOn: ['vehicles', 'serviceTickets', 'inventory'] },
+        cache: { scope: 'caller', dependsOn: ['vehicles', 'serviceTickets', 'inventory', 'shop'] },
         summary: "A vehicle's tickets and odometer readings, newest first",
         ownership: OWN_VEHICLES_ONLY,
         tags,

@@ -1,0 +1,295 @@
+import type { StaffPrincipal } from '../auth/tokens.ts';
+import type { Prisma, Transaction } from '../db/client.ts';
+import { lockServiceTicket } from '../db/dialect.ts';
+import { inTransaction } from '../db/transactions.ts';
+import { AppError } from '../errors.ts';
+import { MAX_QUANTITY } from '../shared/limits.ts';
+import { readSettings } from '../shop/shop.service.ts';
+import type { AppServices } from '../app-services.ts';
+import { lineFieldErrors, PRICING_FIELDS, type JobEdit, type LineEdit, type NewJob, type NewLine } from './estimate.schemas.ts';
+import type { NewPartLine, ServiceTicket } from './service-ticket.schemas.ts';
+import { readTicket, requireAssignedTechnician } from './service-ticket.service.ts';
+
+type Deps = Pick<AppServices, 'db' | 'provider'>;
+
+/** The job a seed-style part line goes to when the ticket has none. */
+export const GENERAL_JOB_TITLE = 'General';
+
+/**
+ * Every change to a ticket's estimate: the ticket is locked (so writes to one
+ * ticket run one at a time, and its stock moves with them), a technician must be
+ * assigned to it, the change runs, the ticket's estimate_version goes up, and
+ * the answer is the ticket, whose total must stay within its limit.
+ */
+function changingEstimate(
+  { db, provider }: Deps,
+  caller: StaffPrincipal,
+  ticketId: number,
+  change: (tx: Transaction) => Promise<void>,
+): Promise<ServiceTicket> {
+  return inTransaction(db, async (tx) => {
+    if (!(await lockServiceTicket(tx, provider, ticketId))) throw new AppError('not_found', `No service ticket with id ${ticketId}`);
+    await requireAssignedTechnician(tx, caller, ticketId);
+    await change(tx);
+    await tx.serviceTicket.update({
+      where: { id: ticketId },
+      data: { estimateVersion: { increment: 1 }, updatedAt: new Date() },
+      select: { id: true },
+    });
+    return readTicket(tx, ticketId, caller, { withinLimit: true });
+  });
+}
+
+/** Takes units from stock with one conditional update, so that concurrent takers can never oversell it. */
+async function takeStock(tx: Transaction, inventoryId: number, quantity: number): Promise<void> {
+  const taken = await tx.inventoryItem.updateMany({
+    where: { id: inventoryId, quantity: { gte: quantity } },
+    data: { quantity: { decrement: quantity } },
+  });
+  if (taken.count === 0) {
+    const { quantity: inStock } = await tx.inventoryItem.findUniqueOrThrow({ where: { id: inventoryId }, select: { quantity: true } });
+    throw new AppError('insufficient_stock', `Only ${inStock} of inventory item ${inventoryId} in stock; ${quantity} requested`);
+  }
+}
+
+/** Puts units back in stock, which holds at most MAX_QUANTITY (checked in the same conditional update). */
+async function restock(tx: Transaction, inventoryId: number, quantity: number): Promise<void> {
+  const restocked = await tx.inventoryItem.updateMany({
+    where: { id: inventoryId, quantity: { lte: MAX_QUANTITY - quantity } },
+    data: { quantity: { increment: quantity } },
+  });
+  if (restocked.count === 0) {
+    throw new AppError(
+      'quantity_too_large',
+      `Putting ${quantity} back would take inventory item ${inventoryId} past ${MAX_QUANTITY} in stock`,
+    );
+  }
+}
+
+async function requireJob(tx: Transaction, ticketId: number, jobId: number): Promise<void> {
+  if (!(await tx.job.count({ where: { id: jobId, serviceTicketId: ticketId } }))) {
+    throw new AppError('not_found', `No job ${jobId} on service ticket ${ticketId}`);
+  }
+}
+
+async function addJobRow(tx: Transaction, ticketId: number, job: { title: string; concern?: string; payType?: NewJob['pay_type'] }) {
+  const last = await tx.job.findFirst({ where: { serviceTicketId: ticketId }, orderBy: { position: 'desc' }, select: { position: true } });
+  return tx.job.create({
+    data: { serviceTicketId: ticketId, title: job.title, concern: job.concern, payType: job.payType, position: (last?.position ?? 0) + 1 },
+    select: { id: true },
+  });
+}
+
+function forbidTechnician(caller: StaffPrincipal, given: string[], what: string): void {
+  if (caller.staffRole === 'technician' && given.length > 0) {
+    throw new AppError('forbidden', `Technicians may not set ${given.join(', ')}: ${what}`);
+  }
+}
+
+export function addJob(deps: Deps, caller: StaffPrincipal, { id, title, concern, pay_type }: NewJob): Promise<ServiceTicket> {
+  return changingEstimate(deps, caller, id, async (tx) => {
+    await addJobRow(tx, id, { title, concern, payType: pay_type });
+  });
+}
+
+/** Technicians (assigned to the ticket) record what they found and did: cause and correction only. */
+export function editJob(deps: Deps, caller: StaffPrincipal, { id, job_id, ...edit }: JobEdit): Promise<ServiceTicket> {
+  const given = (['title', 'concern', 'pay_type'] as const).filter((field) => edit[field] !== undefined);
+  forbidTechnician(caller, given, 'they record the cause and correction of a job; owners and service writers the rest');
+  return changingEstimate(deps, caller, id, async (tx) => {
+    await requireJob(tx, id, job_id);
+    await tx.job.update({
+      where: { id: job_id },
+      data: { title: edit.title, concern: edit.concern, cause: edit.cause, correction: edit.correction, payType: edit.pay_type },
+      select: { id: true },
+    });
+  });
+}
+
+/** Deletes a job with its lines; its part lines go back to stock. */
+export function deleteJob(deps: Deps, caller: StaffPrincipal, { id, job_id }: { id: number; job_id: number }): Promise<ServiceTicket> {
+  return changingEstimate(deps, caller, id, async (tx) => {
+    await requireJob(tx, id, job_id);
+    const parts = await tx.line.findMany({ where: { jobId: job_id, type: 'part' }, select: { inventoryId: true, quantity: true } });
+    for (const part of parts) await restock(tx, part.inventoryId!, part.quantity!);
+    await tx.job.delete({ where: { id: job_id }, select: { id: true } });
+  });
+}
+
+async function requireTechnician(tx: Transaction, technicianId: number | undefined): Promise<void> {
+  if (technicianId !== undefined && !(await tx.mechanic.count({ where: { id: technicianId } }))) {
+    throw new AppError('not_found', `No mechanic with id ${technicianId}`);
+  }
+}
+
+function discountColumns(discount: LineEdit['discount']) {
+  if (discount === undefined) return {};
+  return {
+    discountPercentThousandths: discount && 'percent' in discount ? discount.percent : null,
+    discountCents: discount && 'amount' in discount ? discount.amount : null,
+  };
+}
+
+/**
+ * Adds a line to a job. A labor line without a rate gets the shop's labor rate,
+ * a part line without a unit price the item's price, both fixed on the line from
+ * then on; a part line takes its quantity from stock. Technicians (assigned to
+ * the ticket) add labor and part lines at those prices only.
+ */
+export function addLine(deps: Deps, caller: StaffPrincipal, { id, job_id, ...line }: NewLine): Promise<ServiceTicket> {
+  if (caller.staffRole === 'technician' && (line.type === 'fee' || line.type === 'sublet')) {
+    throw new AppError('forbidden', 'Technicians add labor and part lines; fees and sublet work are for owners and service writers');
+  }
+  forbidTechnician(
+    caller,
+    PRICING_FIELDS.filter((field) => line[field] !== undefined),
+    'prices and discounts are for owners and service writers',
+  );
+  return changingEstimate(deps, caller, id, async (tx) => {
+    await requireJob(tx, id, job_id);
+    const common = { description: line.description, taxable: line.taxable, ...discountColumns(line.discount) };
+    switch (line.type) {
+      case 'labor': {
+        await requireTechnician(tx, line.technician_id);
+        const rateCents = line.rate ?? (await readSettings(tx)).laborRateCents;
+        await tx.line.create({
+          data: { ...common, jobId: job_id, type: 'labor', hoursHundredths: line.hours, rateCents, technicianId: line.technician_id },
+          select: { id: true },
+        });
+        return;
+      }
+      case 'part': {
+        await createPartLine(tx, job_id, line.inventory_id!, line.quantity!, line.unit_price, common);
+        return;
+      }
+      default:
+        await tx.line.create({
+          data: { ...common, jobId: job_id, type: line.type, amountCents: line.amount, costCents: line.cost },
+          select: { id: true },
+        });
+    }
+  });
+}
+
+async function createPartLine(
+  tx: Transaction,
+  jobId: number,
+  inventoryId: number,
+  quantity: number,
+  unitPriceCents: number | undefined,
+  common: Pick<Prisma.LineUncheckedCreateInput, 'description' | 'taxable' | 'discountPercentThousandths' | 'discountCents'> = {},
+): Promise<void> {
+  const item = await tx.inventoryItem.findUnique({ where: { id: inventoryId }, select: { priceCents: true } });
+  if (!item) throw new AppError('not_found', `No inventory item with id ${inventoryId}`);
+  await takeStock(tx, inventoryId, quantity);
+  await tx.line.create({
+    data: { ...common, type: 'part', jobId, inventoryId, quantity, unitPriceCents: unitPriceCents ?? item.priceCents },
+    select: { id: true },
+  });
+}
+
+async function lineOnTicket(tx: Transaction, ticketId: number, jobId: number, lineId: number) {
+  const line = await tx.line.findFirst({
+    where: { id: lineId, jobId, job: { serviceTicketId: ticketId } },
+    select: { type: true, inventoryId: true, quantity: true },
+  });
+  if (!line) throw new AppError('not_found', `No line ${lineId} in job ${jobId} of service ticket ${ticketId}`);
+  return line;
+}
+
+/** Changes a line's fields (those of its type); a part line's quantity moves stock by the difference. */
+export function editLine(deps: Deps, caller: StaffPrincipal, { id, job_id, line_id, ...edit }: LineEdit): Promise<ServiceTicket> {
+  return changingEstimate(deps, caller, id, async (tx) => {
+    const line = await lineOnTicket(tx, id, job_id, line_id);
+    const errors = lineFieldErrors(line.type, edit, false);
+    if (errors.length > 0) throw new AppError('validation_failed', `Fields a ${line.type} line does not have`, { fields: errors });
+    if (edit.inventory_id !== undefined && edit.inventory_id !== line.inventoryId) {
+      throw new AppError('validation_failed', 'A part line keeps its part: delete it and add another', {
+        fields: [{ field: 'inventory_id', message: 'Cannot change' }],
+      });
+    }
+    await requireTechnician(tx, edit.technician_id);
+    if (edit.quantity !== undefined && line.type === 'part') {
+      const difference = edit.quantity - line.quantity!;
+      if (difference > 0) await takeStock(tx, line.inventoryId!, difference);
+      if (difference < 0) await restock(tx, line.inventoryId!, -difference);
+    }
+    await tx.line.update({
+      where: { id: line_id },
+      data: {
+        description: edit.description,
+        hoursHundredths: edit.hours,
+        rateCents: edit.rate,
+        technicianId: edit.technician_id,
+        quantity: edit.quantity,
+        unitPriceCents: edit.unit_price,
+        amountCents: edit.amount,
+        costCents: edit.cost,
+        taxable: edit.taxable,
+        ...discountColumns(edit.discount),
+      },
+      select: { id: true },
+    });
+  });
+}
+
+/** Deletes a line; a part line's quantity goes back to stock. */
+export function deleteLine(
+  deps: Deps,
+  caller: StaffPrincipal,
+  { id, job_id, line_id }: { id: number; job_id: number; line_id: number },
+): Promise<ServiceTicket> {
+  return changingEstimate(deps, caller, id, async (tx) => {
+    const line = await lineOnTicket(tx, id, job_id, line_id);
+    await tx.line.delete({ where: { id: line_id }, select: { id: true } });
+    if (line.type === 'part') await restock(tx, line.inventoryId!, line.quantity!);
+  });
+}
+
+/**
+ * The seed's route: puts parts from stock on a ticket. A part already on the
+ * ticket adds to the quantity of its first line (at that line's unit price, up
+ * to MAX_QUANTITY); another goes to the ticket's first job, a new "General" one
+ * when there is none.
+ */
+export function addPartLine(deps: Deps, caller: StaffPrincipal, { id, inventory_id, quantity }: NewPartLine): Promise<ServiceTicket> {
+  return changingEstimate(deps, caller, id, async (tx) => {
+    const line = await tx.line.findFirst({
+      where: { type: 'part', inventoryId: inventory_id, job: { serviceTicketId: id } },
+      orderBy: { id: 'asc' },
+      select: { id: true, quantity: true },
+    });
+    if (!line) {
+      const job =
+        (await tx.job.findFirst({ where: { serviceTicketId: id }, orderBy: [{ position: 'asc' }, { id: 'asc' }], select: { id: true } })) ??
+        (await addJobRow(tx, id, { title: GENERAL_JOB_TITLE }));
+      await createPartLine(tx, job.id, inventory_id, quantity, undefined);
+      return;
+    }
+    if (line.quantity! + quantity > MAX_QUANTITY) {
+      throw new AppError(
+        'quantity_too_large',
+        `Service ticket ${id} has ${line.quantity} of inventory item ${inventory_id}; a line holds at most ${MAX_QUANTITY}`,
+      );
+    }
+    await takeStock(tx, inventory_id, quantity);
+    await tx.line.update({ where: { id: line.id }, data: { quantity: { increment: quantity } }, select: { id: true } });
+  });
+}
+
+/** The seed's route: takes a part off a ticket (every line of it), back into stock. */
+export async function removePartLine(deps: Deps, caller: StaffPrincipal, id: number, inventoryId: number): Promise<void> {
+  await changingEstimate(deps, caller, id, async (tx) => {
+    const lines = await tx.line.findMany({
+      where: { type: 'part', inventoryId, job: { serviceTicketId: id } },
+      select: { id: true, quantity: true },
+    });
+    if (lines.length === 0) throw new AppError('not_found', `Inventory item ${inventoryId} is not on service ticket ${id}`);
+    await tx.line.deleteMany({ where: { id: { in: lines.map((line) => line.id) } } });
+    await restock(
+      tx,
+      inventoryId,
+      lines.reduce((sum, line) => sum + line.quantity!, 0),
+    );
+  });
+}
