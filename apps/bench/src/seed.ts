@@ -9,7 +9,7 @@ import { ARTIFACTS_DIR, SQLITE_MIGRATIONS_DIR } from './paths.ts';
 import { Random } from './random.ts';
 
 /** Bump when the generated data changes: the cached seed file is keyed by it. */
-const SEED_VERSION = 2;
+const SEED_VERSION = 3;
 
 export const SHOP = { customers: 5_000, mechanics: 300, parts: 500, tickets: 30_000 } as const;
 
@@ -103,8 +103,17 @@ async function fillShop(file: string): Promise<void> {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertAssignment = db.prepare('INSERT INTO service_assignments (service_ticket_id, mechanic_id, assigned_at) VALUES (?, ?, ?)');
+  // Each ticket is an estimate of one job: an hour or two of labor and its part lines.
+  const insertJob = db.prepare(
+    'INSERT INTO jobs (id, service_ticket_id, title, position, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?)',
+  );
+  const insertLabor = db.prepare(
+    `INSERT INTO job_lines (job_id, type, description, hours_hundredths, rate_cents, created_at, updated_at)
+     VALUES (?, 'labor', ?, ?, 12000, ?, ?)`,
+  );
   const insertLine = db.prepare(
-    'INSERT INTO ticket_parts (service_ticket_id, inventory_id, quantity, unit_price_cents, added_at) VALUES (?, ?, ?, ?, ?)',
+    `INSERT INTO job_lines (job_id, type, inventory_id, quantity, unit_price_cents, created_at, updated_at)
+     VALUES (?, 'part', ?, ?, ?, ?, ?)`,
   );
 
   db.transaction(() => {
@@ -149,8 +158,10 @@ async function fillShop(file: string): Promise<void> {
         at,
       );
       for (const mechanic of random.distinct(random.int(1, 3), busyMechanic)) insertAssignment.run(id, mechanic, at);
+      insertJob.run(id, id, random.pick(TITLES), at, at);
+      insertLabor.run(id, 'Diagnose and repair', random.int(1, 8) * 25, at, at);
       for (const part of random.distinct(random.int(0, 4), () => random.int(1, SHOP.parts))) {
-        insertLine.run(id, part, random.int(1, 4), prices[part], at);
+        insertLine.run(id, part, random.int(1, 4), prices[part], at, at);
       }
     }
   })();
