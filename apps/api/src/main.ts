@@ -49,6 +49,10 @@ async function main(): Promise<void> {
       delay: config.SHUTDOWN_TIMEOUT_MS + FORCED_EXIT_MARGIN_MS,
       skip: ['uncaughtException', 'unhandledRejection', 'beforeExit'],
       logger: { error: (message: unknown) => log.error({ err: message }, 'shutdown failed') },
+      // A terminal's Ctrl-C reaches the API twice under `pnpm start`: once for the whole process group,
+      // once forwarded by pnpm. The default (exit 1 on a second signal) cut the graceful stop short;
+      // the stop is bounded by `delay` anyway.
+      onSecondSignal: (signal: string) => log.info({ signal }, 'already stopping'),
     },
     async ({ signal }) => {
       stopped.abort();

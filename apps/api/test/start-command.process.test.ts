@@ -52,7 +52,8 @@ function start(port: number, onOutput: (output: string) => void = () => {}) {
   };
   child.stdout.on('data', collect);
   child.stderr.on('data', collect);
-  const exited = once(child, 'exit').then(() => output);
+  // 'close', not 'exit': the output pipes close when the API itself has exited, which may be after npx.
+  const exited = once(child, 'close').then(() => output);
   return { child, exited };
 }
 
