@@ -192,15 +192,19 @@ describe(`the estimates migration on ${provider}`, () => {
       unit_price_cents: number | bigint;
       taxable: unknown;
     }>('SELECT job_id, type, inventory_id, quantity, unit_price_cents, taxable FROM job_lines ORDER BY job_id, inventory_id');
+    // By ticket and part: the migration's job ids follow no ticket order on PostgreSQL.
+    const byTicketAndPart = (a: readonly unknown[], b: readonly unknown[]) => Number(a[0]) - Number(b[0]) || Number(a[2]) - Number(b[2]);
     expect(
-      lines.map((line) => [
-        ticketOfJob.get(Number(line.job_id)),
-        line.type,
-        Number(line.inventory_id),
-        Number(line.quantity),
-        Number(line.unit_price_cents),
-        Boolean(Number(line.taxable)),
-      ]),
+      lines
+        .map((line) => [
+          ticketOfJob.get(Number(line.job_id)),
+          line.type,
+          Number(line.inventory_id),
+          Number(line.quantity),
+          Number(line.unit_price_cents),
+          Boolean(Number(line.taxable)),
+        ])
+        .sort(byTicketAndPart),
     ).toEqual([
       [1, 'part', 10, 1, 4_500, true],
       [1, 'part', 11, 2, 1_100, true],
