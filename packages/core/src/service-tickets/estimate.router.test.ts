@@ -348,6 +348,23 @@ describe('part lines and stock', () => {
     expect(await stockOf(item.id)).toBe(4);
   });
 
+  it('changing a part line to another part puts the old one back and takes the new one, at its price', async () => {
+    const first = await app.as(owner.token).inventory.create(newInventoryItem({ quantity: 5, price: '10.00' }));
+    const second = await app.as(owner.token).inventory.create(newInventoryItem({ quantity: 2, price: '25.50' }));
+    const { id, jobId } = await ticketWithJob();
+    const line = (await addLine(writer.token, id, jobId, { type: 'part', inventory_id: first.id, quantity: 2 })).jobs[0]!.lines[0]!;
+    const swap = (edit: { inventory_id: number; quantity?: number }) =>
+      app.as(writer.token).serviceTickets.editLine({ id, job_id: jobId, line_id: line.id, ...edit });
+    expect(await reasonOf(swap({ inventory_id: second.id, quantity: 3 }))).toBe('insufficient_stock');
+    expect([await stockOf(first.id), await stockOf(second.id)]).toEqual([3, 2]);
+    expect((await swap({ inventory_id: second.id })).jobs[0]!.lines[0]).toMatchObject({
+      inventory_id: second.id,
+      quantity: 2,
+      unit_price: '25.50',
+    });
+    expect([await stockOf(first.id), await stockOf(second.id)]).toEqual([5, 0]);
+  });
+
   it('deleting a part line, or a job with part lines, puts the parts back in stock', async () => {
     const item = await app.as(owner.token).inventory.create(newInventoryItem({ quantity: 10 }));
     const { id, jobId } = await ticketWithJob();

@@ -197,19 +197,25 @@ async function lineOnTicket(tx: Transaction, ticketId: number, jobId: number, li
   return line;
 }
 
-/** Changes a line's fields (those of its type); a part line's quantity moves stock by the difference. */
+/**
+ * Changes a line's fields (those of its type). A part line's quantity moves stock by the difference;
+ * another part puts the old one back in stock and takes the new one, at its price unless `unit_price` is given.
+ */
 export function editLine(deps: Deps, caller: StaffPrincipal, { id, job_id, line_id, ...edit }: LineEdit): Promise<ServiceTicket> {
   return changingEstimate(deps, caller, id, async (tx) => {
     const line = await lineOnTicket(tx, id, job_id, line_id);
     const errors = lineFieldErrors(line.type, edit, false);
     if (errors.length > 0) throw new AppError('validation_failed', `Fields a ${line.type} line does not have`, { fields: errors });
-    if (edit.inventory_id !== undefined && edit.inventory_id !== line.inventoryId) {
-      throw new AppError('validation_failed', 'A part line keeps its part: delete it and add another', {
-        fields: [{ field: 'inventory_id', message: 'Cannot change' }],
-      });
-    }
     await requireTechnician(tx, edit.technician_id);
-    if (edit.quantity !== undefined && line.type === 'part') {
+    let swappedPrice: number | undefined;
+    if (edit.inventory_id !== undefined && edit.inventory_id !== line.inventoryId) {
+      // Another part: the old one goes back to stock, the new one is taken, at its price unless one is given.
+      const item = await tx.inventoryItem.findUnique({ where: { id: edit.inventory_id }, select: { priceCents: true } });
+      if (!item) throw new AppError('not_found', `No inventory item with id ${edit.inventory_id}`);
+      await restock(tx, line.inventoryId!, line.quantity!);
+      await takeStock(tx, edit.inventory_id, edit.quantity ?? line.quantity!);
+      swappedPrice = item.priceCents;
+    } else if (edit.quantity !== undefined && line.type === 'part') {
       const difference = edit.quantity - line.quantity!;
       if (difference > 0) await takeStock(tx, line.inventoryId!, difference);
       if (difference < 0) await restock(tx, line.inventoryId!, -difference);
@@ -217,12 +223,13 @@ export function editLine(deps: Deps, caller: StaffPrincipal, { id, job_id, line_
     await tx.line.update({
       where: { id: line_id },
       data: {
+        inventoryId: edit.inventory_id,
         description: edit.description,
         hoursHundredths: edit.hours,
         rateCents: edit.rate,
         technicianId: edit.technician_id,
         quantity: edit.quantity,
-        unitPriceCents: edit.unit_price,
+        unitPriceCents: edit.unit_price ?? swappedPrice,
         amountCents: edit.amount,
         costCents: edit.cost,
         taxable: edit.taxable,
