@@ -80,9 +80,7 @@ describe.skipIf(!withRedis)(`two API processes on one ${provider} and one Redis`
 
   it("never serves an answer older than a write the other instance has answered, nor trusts a deleted account's token", async () => {
     const [a, b] = await startCachingPair();
-    const founder = newMechanic();
-    expect((await request(a, 'POST', '/mechanics', { json: founder })).status).toBe(201);
-    const token = await login(a, founder);
+    const token = await openShop(a);
     const item = (await request(a, 'POST', '/inventory', { token, json: { part_name: 'Fuse', price: '1.00', quantity: 0 } })).body;
     const quantityOn = async (api: ApiProcess) => (await request(api, 'GET', `/inventory/${item.id}`, { token })).body.quantity;
     // Without waiting: the write counted itself in Redis before A answered, and B compares before serving.
@@ -106,9 +104,7 @@ describe.skipIf(!withRedis)(`two API processes on one ${provider} and one Redis`
 
   it('applies a role changed through one instance from the next request through the other', async () => {
     const [a, b] = await startCachingPair();
-    const owner = newMechanic();
-    expect((await request(a, 'POST', '/mechanics', { json: owner })).status).toBe(201);
-    const ownerToken = await login(a, owner);
+    const ownerToken = await openShop(a);
     const colleague = newMechanic({ role: 'service_writer' });
     const { id } = (await request(a, 'POST', '/mechanics', { token: ownerToken, json: colleague })).body;
     const token = await login(a, colleague);
@@ -157,3 +153,10 @@ async function startCachingPair(): Promise<[ApiProcess, ApiProcess]> {
 
 const login = async (api: ApiProcess, body: { email: string; password: string }) =>
   (await request(api, 'POST', '/mechanics/login', { json: { email: body.email, password: body.password } })).body.token as string;
+
+/** The shop's first account (its owner), registered through `api`; resolves to its token. */
+async function openShop(api: ApiProcess): Promise<string> {
+  const founder = newMechanic();
+  expect((await request(api, 'POST', '/mechanics', { json: founder })).status).toBe(201);
+  return login(api, founder);
+}
