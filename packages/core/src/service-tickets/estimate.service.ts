@@ -30,6 +30,7 @@ function changingEstimate(
   return inTransaction(db, async (tx) => {
     if (!(await lockServiceTicket(tx, provider, ticketId))) throw new AppError('not_found', `No service ticket with id ${ticketId}`);
     await requireAssignedTechnician(tx, caller, ticketId);
+    await requireNotInvoiced(tx, ticketId);
     await change(tx);
     await tx.serviceTicket.update({
       where: { id: ticketId },
@@ -38,6 +39,13 @@ function changingEstimate(
     });
     return readTicket(tx, ticketId, caller, { withinLimit: true });
   });
+}
+
+/** An invoiced ticket's jobs and lines are frozen until its invoice is voided. Call it under the ticket's lock. */
+export async function requireNotInvoiced(tx: Transaction, ticketId: number): Promise<void> {
+  if (await tx.invoice.count({ where: { liveTicketId: ticketId } })) {
+    throw new AppError('ticket_invoiced', `Service ticket ${ticketId} is invoiced; void its invoice to change its estimate`);
+  }
 }
 
 /** Takes units from stock with one conditional update, so that concurrent takers can never oversell it. */
