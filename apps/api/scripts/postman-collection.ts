@@ -23,8 +23,13 @@ interface Step {
   path?: Record<string, string>;
   /** The query parameters sent; the operation's others are listed, unchecked and empty. */
   query?: Record<string, string>;
-  /** The JSON body. A string that is only `{{<name>_id}}` is sent as the bare value: the ids stored are numbers. */
+  /**
+   * The JSON body. A string that is only `{{<name>_id}}` or `{{<name>_version}}` is sent as the bare value: the ids
+   * and versions stored are numbers.
+   */
   body?: Record<string, unknown>;
+  /** Values of the operation's header parameters, e.g. `Idempotency-Key` (`{{$guid}}`: a new UUID on each run). */
+  headers?: Record<string, string>;
   /** The expected status, or the statuses that are all fine. */
   status: number | number[];
   /** Collection variables to set from fields of the JSON response: variable → field. */
@@ -226,7 +231,8 @@ const FLOW: Folder[] = [
     description:
       'The owner sets the sales tax and shop supplies; the service writer writes the repair up as jobs priced by labor, parts, ' +
       'fees and sublet work; the technician adds their labor and records what they found and did; a line is changed, ' +
-      'a part line and a job are removed (the part goes back to stock), and the customer reads the priced estimate. ' +
+      'a part line and a job are removed (the part goes back to stock), and the customer reads the priced estimate and approves ' +
+      'it in the portal, bound to the version they read. ' +
       'The clean-up puts back the settings of a new shop.',
     steps: [
       { operation: 'GET /shop/settings', as: 'technician', status: 200 },
@@ -332,6 +338,89 @@ const FLOW: Folder[] = [
         as: 'customer',
         path: { id: '{{ticket_id}}' },
         status: 200,
+        store: { estimate_version: 'estimate_version' },
+      },
+      {
+        operation: 'POST /service_tickets/{id}/approvals',
+        name: 'The customer approves the job in the portal, at the version they read',
+        as: 'customer',
+        path: { id: '{{ticket_id}}' },
+        body: {
+          estimate_version: '{{estimate_version}}',
+          decisions: [{ job_id: '{{job_id}}', decision: 'approve' }],
+          signature_name: 'Ada Lovelace',
+        },
+        status: 201,
+      },
+      { operation: 'GET /service_tickets/{id}/approvals', as: 'mechanic', path: { id: '{{ticket_id}}' }, status: 200 },
+      {
+        operation: 'GET /service_tickets/{id}/estimate/pdf',
+        name: 'Print the estimate, with the job approved (a PDF)',
+        as: 'customer',
+        path: { id: '{{ticket_id}}' },
+        status: 200,
+      },
+    ],
+  },
+  {
+    name: 'Approval by link',
+    description:
+      'The service writer offers a second job and sends the customer an approval link; the customer opens it without logging ' +
+      'in, approves the brakes and declines the timing belt; the declined job shows on the follow-up list, and the service ' +
+      "writer brings it back as new work at today's prices on a new ticket for the car.",
+    steps: [
+      {
+        operation: 'POST /service_tickets/{id}/jobs',
+        name: 'Offer a second job: the timing belt',
+        as: 'mechanic',
+        path: { id: '{{ticket_id}}' },
+        body: { title: 'Timing belt', concern: 'Due at 100,000 miles' },
+        status: 201,
+        store: { belt_job_id: 'jobs.at(-1).id' },
+      },
+      {
+        operation: 'POST /service_tickets/{id}/jobs/{job_id}/lines',
+        name: 'Price the timing belt',
+        as: 'mechanic',
+        path: { id: '{{ticket_id}}', job_id: '{{belt_job_id}}' },
+        body: { type: 'labor', description: 'Replace the timing belt', hours: '3.00' },
+        status: 201,
+      },
+      {
+        operation: 'POST /service_tickets/{id}/approval_link',
+        as: 'mechanic',
+        path: { id: '{{ticket_id}}' },
+        status: 201,
+        store: { approval_token: 'token' },
+      },
+      {
+        operation: 'GET /approvals/{token}',
+        name: 'The customer opens the link (no login)',
+        path: { token: '{{approval_token}}' },
+        status: 200,
+      },
+      {
+        operation: 'POST /approvals/{token}',
+        name: 'The customer approves the brakes and declines the timing belt, through the link',
+        path: { token: '{{approval_token}}' },
+        body: {
+          decisions: [
+            { job_id: '{{job_id}}', decision: 'approve' },
+            { job_id: '{{belt_job_id}}', decision: 'decline', reason: 'Next month' },
+          ],
+          signature_name: CUSTOMER.name,
+        },
+        status: 201,
+      },
+      { operation: 'GET /declined_work', as: 'technician', query: { customer_id: '{{customer_id}}' }, status: 200 },
+      {
+        operation: 'POST /declined_work/{job_id}/revive',
+        name: 'Bring the timing belt back on a new ticket for the car',
+        as: 'mechanic',
+        path: { job_id: '{{belt_job_id}}' },
+        body: {},
+        status: 201,
+        store: { revived_ticket_id: 'id' },
       },
     ],
   },
@@ -373,6 +462,155 @@ const FLOW: Folder[] = [
     ],
   },
   {
+    name: 'Invoices and payments',
+    description:
+      "A second car of the customer's gets an oil change: approved, done and invoiced. The customer pays by card and the " +
+      'owner refunds it (it was the wrong card); the invoice, holding no money, is voided and the ticket invoiced anew under ' +
+      'the next number, then paid in full. Payments and refunds carry an Idempotency-Key, so that a retry never charges ' +
+      'twice. Invoices are never deleted: this ticket and its car stay as their record.',
+    steps: [
+      {
+        operation: 'POST /vehicles',
+        name: 'Add the car to invoice (by its plate)',
+        as: 'mechanic',
+        body: { customer_id: '{{customer_id}}', plate: 'ADA 1817', year: 1990, make: 'Volvo', model: '240' },
+        status: 201,
+        store: { invoiced_vehicle_id: 'id' },
+      },
+      {
+        operation: 'POST /service_tickets',
+        name: 'Book an oil change for the customer',
+        as: 'mechanic',
+        body: {
+          customer_id: '{{customer_id}}',
+          vehicle_id: '{{invoiced_vehicle_id}}',
+          title: 'Oil change',
+          description: 'Oil and filter',
+          service_date: '2026-12-02',
+        },
+        status: 201,
+        store: { invoiced_ticket_id: 'id' },
+      },
+      {
+        operation: 'POST /service_tickets/{id}/jobs',
+        as: 'mechanic',
+        path: { id: '{{invoiced_ticket_id}}' },
+        body: { title: 'Oil change', concern: 'Service due' },
+        status: 201,
+        store: { oil_job_id: 'jobs.at(-1).id' },
+      },
+      {
+        operation: 'POST /service_tickets/{id}/jobs/{job_id}/lines',
+        as: 'mechanic',
+        path: { id: '{{invoiced_ticket_id}}', job_id: '{{oil_job_id}}' },
+        body: { type: 'labor', description: 'Change the oil and the filter', hours: '0.50' },
+        status: 201,
+        store: { estimate_version: 'estimate_version' },
+      },
+      {
+        operation: 'POST /service_tickets/{id}/approvals',
+        name: 'The customer approves it in the portal',
+        as: 'customer',
+        path: { id: '{{invoiced_ticket_id}}' },
+        body: {
+          estimate_version: '{{estimate_version}}',
+          decisions: [{ job_id: '{{oil_job_id}}', decision: 'approve' }],
+          signature_name: CUSTOMER.name,
+        },
+        status: 201,
+      },
+      {
+        operation: 'PUT /service_tickets/{id}/edit',
+        name: 'Start the work',
+        as: 'mechanic',
+        path: { id: '{{invoiced_ticket_id}}' },
+        body: { status: 'IN_PROGRESS' },
+        status: 200,
+      },
+      {
+        operation: 'PUT /service_tickets/{id}/edit',
+        name: 'Finish the work',
+        as: 'mechanic',
+        path: { id: '{{invoiced_ticket_id}}' },
+        body: { status: 'COMPLETED' },
+        status: 200,
+      },
+      {
+        operation: 'POST /service_tickets/{id}/invoice',
+        as: 'mechanic',
+        path: { id: '{{invoiced_ticket_id}}' },
+        status: 201,
+        store: { invoice_number: 'number' },
+      },
+      { operation: 'GET /invoices/{number}', as: 'customer', path: { number: '{{invoice_number}}' }, status: 200 },
+      {
+        operation: 'POST /invoices/{number}/payments',
+        name: 'The customer pays 20.00 by card',
+        as: 'mechanic',
+        path: { number: '{{invoice_number}}' },
+        headers: { 'Idempotency-Key': '{{$guid}}' },
+        body: { amount: '20.00', method: 'card', reference: 'ch_3MmlLrLkdIwHu7ix' },
+        status: 201,
+        store: { payment_id: 'id' },
+      },
+      {
+        operation: 'POST /payments/{id}/refunds',
+        name: 'Refund it: the wrong card',
+        as: 'founder',
+        path: { id: '{{payment_id}}' },
+        headers: { 'Idempotency-Key': '{{$guid}}' },
+        body: { amount: '20.00', reason: 'Paid with the wrong card' },
+        status: 201,
+      },
+      {
+        operation: 'POST /invoices/{number}/void',
+        name: 'Void the invoice, which holds no money now',
+        as: 'founder',
+        path: { number: '{{invoice_number}}' },
+        body: { reason: 'Reissued with the car on it' },
+        status: 200,
+      },
+      {
+        operation: 'POST /service_tickets/{id}/invoice',
+        name: 'Invoice the ticket anew, under the next number',
+        as: 'mechanic',
+        path: { id: '{{invoiced_ticket_id}}' },
+        status: 201,
+        store: { invoice_number: 'number', invoice_balance: 'balance' },
+      },
+      {
+        operation: 'POST /invoices/{number}/payments',
+        name: 'The customer pays the balance in cash',
+        as: 'mechanic',
+        path: { number: '{{invoice_number}}' },
+        headers: { 'Idempotency-Key': '{{$guid}}' },
+        body: { amount: '{{invoice_balance}}', method: 'cash' },
+        status: 201,
+      },
+      {
+        operation: 'GET /invoices/{number}/pdf',
+        name: 'Print the paid invoice (a PDF)',
+        as: 'customer',
+        path: { number: '{{invoice_number}}' },
+        status: 200,
+      },
+      { operation: 'GET /customers/my-invoices', as: 'customer', status: 200 },
+      {
+        operation: 'GET /invoices',
+        as: 'technician',
+        query: { status: 'paid', customer_id: '{{customer_id}}' },
+        status: 200,
+      },
+      {
+        operation: 'GET /reports/sales',
+        name: "The owner's sales report of the year",
+        as: 'founder',
+        query: { from: '2026-01-01', to: '2026-12-31' },
+        status: 200,
+      },
+    ],
+  },
+  {
     name: 'Clean up',
     description:
       "Everything the run created is deleted, and the shop's settings are a new shop's again; the founder stays and keeps the shop open for the next run.",
@@ -389,6 +627,13 @@ const FLOW: Folder[] = [
       },
       { operation: 'DELETE /inventory/{id}', as: 'mechanic', path: { id: '{{inventory_id}}' }, status: 204 },
       { operation: 'DELETE /service_tickets/{id}', as: 'founder', path: { id: '{{ticket_id}}' }, status: 204 },
+      {
+        operation: 'DELETE /service_tickets/{id}',
+        name: 'Delete the ticket the timing belt was brought back on',
+        as: 'founder',
+        path: { id: '{{revived_ticket_id}}' },
+        status: 204,
+      },
       { operation: 'DELETE /vehicles/{id}', as: 'customer', path: { id: '{{second_vehicle_id}}' }, status: 204 },
       // Once its ticket is gone: a VIN belongs to one vehicle, and the next run brings the same car.
       { operation: 'DELETE /vehicles/{id}', as: 'mechanic', path: { id: '{{vehicle_id}}' }, status: 204 },
@@ -497,6 +742,9 @@ function flowItem(step: Step, operation: ConvertedItem | undefined): Item {
   for (const key of Object.keys(step.query ?? {})) {
     if (!url.query.some((parameter) => parameter.key === key)) throw new Error(`${step.operation} has no query parameter ${key}`);
   }
+  for (const key of Object.keys(step.headers ?? {})) {
+    if (!converted.header.some((header) => header.key === key)) throw new Error(`${step.operation} has no header parameter ${key}`);
+  }
   const pathKeys = url.variable.map((variable) => variable.key).sort();
   const givenPathKeys = Object.keys(step.path ?? {}).sort();
   if (pathKeys.join() !== givenPathKeys.join()) {
@@ -519,7 +767,15 @@ function flowItem(step: Step, operation: ConvertedItem | undefined): Item {
         variable: url.variable.map((variable) => ({ ...variable, value: step.path![variable.key]! })),
       },
       // The server answers JSON whatever the Accept header says; the converter's is the first error type for a 204.
-      header: converted.header.filter((header) => header.key.toLowerCase() !== 'accept'),
+      header: converted.header
+        .filter((header) => header.key.toLowerCase() !== 'accept')
+        .map((header) => {
+          const value = step.headers?.[header.key];
+          if (value !== undefined) return { ...header, value };
+          // Header parameters the flow does not give stay unsent, like query parameters: the converter's made-up
+          // value would send one Idempotency-Key with every POST (a 422 for the second body on a route).
+          return header.key.toLowerCase() === 'content-type' ? header : { ...header, value: '', disabled: true };
+        }),
       ...(step.body ? { body: { mode: 'raw', raw: jsonWithVariables(step.body), options: { raw: { language: 'json' } } } } : {}),
       auth: step.as ? { type: 'bearer', bearer: [{ key: 'token', value: `{{${step.as}_token}}`, type: 'string' }] } : { type: 'noauth' },
     },
@@ -558,7 +814,7 @@ function testScript(step: Step): string[] {
 }
 
 function jsonWithVariables(body: Record<string, unknown>): string {
-  return JSON.stringify(body, null, 2).replace(/"(\{\{\w+_id\}\})"/g, '$1');
+  return JSON.stringify(body, null, 2).replace(/"(\{\{\w+_(?:id|version)\}\})"/g, '$1');
 }
 
 function operationKey(request: ConvertedRequest): string {

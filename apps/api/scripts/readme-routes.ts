@@ -1,7 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import type { AnyRouter } from '@trpc/server';
 import { accessRule } from '../src/rest/openapi.ts';
-import { restRoutesOf } from '../src/rest/routes.ts';
+import type { RestRoute } from '../src/rest/routes.ts';
 
 /** The README at the repository root, whose route table `pnpm docs:routes` writes. */
 export const README_FILE = fileURLToPath(new URL('../../../README.md', import.meta.url));
@@ -15,8 +14,8 @@ const END = '<!-- routes:end -->';
  * the way Prettier aligns a Markdown table, so that `pnpm format` leaves the
  * generated README as it is.
  */
-export function routeTableOf(router: AnyRouter): string {
-  const rows = restRoutesOf(router).map((route) => [`\`${route.method} ${route.path}\``, accessRule(route.meta)]);
+export function routeTableOf(routes: RestRoute[]): string {
+  const rows = routes.map((route) => [`\`${route.method} ${route.path}\``, accessRule(route.meta)]);
   const header = ['Route', 'Who may call'];
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
   const line = (cells: string[]) => `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { CONFIG_VARIABLES, ConfigError, loadConfig } from './config.ts';
+import { appSettingsOf, CONFIG_VARIABLES, ConfigError, loadConfig } from './config.ts';
 
 describe('loadConfig', () => {
   it('has working defaults for a development machine, with a generated secret and a warning', () => {
@@ -39,6 +39,26 @@ describe('loadConfig', () => {
     const secret = 's'.repeat(32);
     expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret, BCRYPT_COST: '8' })).toThrow(/BCRYPT_COST/);
     expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: secret }).warnings).toEqual([]);
+  });
+});
+
+describe('approval links', () => {
+  const log = { info() {}, warn() {}, error() {} };
+
+  it('point at PUBLIC_URL (without its trailing slash), or at this server on localhost, and work 72 hours unless told', () => {
+    expect(appSettingsOf(loadConfig({ PORT: '8080' }), log).approvalLinks).toEqual({ ttlHours: 72, publicUrl: 'http://localhost:8080' });
+    const config = loadConfig({ PUBLIC_URL: 'https://shop.example/', APPROVAL_LINK_TTL_HOURS: '24', RATE_LIMIT_APPROVAL_LINK: '10/600' });
+    expect(appSettingsOf(config, log)).toMatchObject({
+      approvalLinks: { ttlHours: 24, publicUrl: 'https://shop.example' },
+      rateLimits: { approvalLink: { points: 10, seconds: 600 } },
+    });
+  });
+
+  it('refuses a PUBLIC_URL that is not http(s), and a TTL out of 1 to 2160 hours', () => {
+    expect(() => loadConfig({ PUBLIC_URL: 'shop.example' })).toThrow(/PUBLIC_URL: must be an http:\/\/ or https:\/\/ URL/);
+    expect(() => loadConfig({ PUBLIC_URL: 'ftp://shop.example' })).toThrow(/PUBLIC_URL/);
+    expect(() => loadConfig({ APPROVAL_LINK_TTL_HOURS: '0' })).toThrow(/APPROVAL_LINK_TTL_HOURS/);
+    expect(() => loadConfig({ APPROVAL_LINK_TTL_HOURS: '2161' })).toThrow(/APPROVAL_LINK_TTL_HOURS/);
   });
 });
 

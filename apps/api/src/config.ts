@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { BlockList } from 'node:net';
-import { DEFAULT_CACHE_SETTINGS, DEFAULT_RATE_LIMITS, mysqlTlsOf, type AppSettings } from '@mechanic-shop/core';
+import {
+  DEFAULT_APPROVAL_LINK_SETTINGS,
+  DEFAULT_CACHE_SETTINGS,
+  DEFAULT_IDEMPOTENCY_SETTINGS,
+  DEFAULT_RATE_LIMITS,
+  mysqlTlsOf,
+  type AppSettings,
+} from '@mechanic-shop/core';
 import { z } from 'zod';
 import { DEFAULT_IPV6_PREFIX, parseTrustedProxies } from './http/client-ip.ts';
 
@@ -59,6 +66,7 @@ const EnvSchema = z.object({
   RATE_LIMIT_LOGIN_ACCOUNT: quota.default(DEFAULT_RATE_LIMITS.loginPerAccount),
   RATE_LIMIT_LOGIN_ACCOUNT_CLIENT: quota.default(DEFAULT_RATE_LIMITS.loginPerAccountClient),
   RATE_LIMIT_LOGIN_ACCOUNTS: quota.default(DEFAULT_RATE_LIMITS.loginAccountsPerClient),
+  RATE_LIMIT_APPROVAL_LINK: quota.default(DEFAULT_RATE_LIMITS.approvalLink),
   RATE_LIMIT_IPV6_PREFIX: integer(32, 128).default(DEFAULT_IPV6_PREFIX),
   TRUST_PROXY: z.string().optional(),
   CACHE: onOff.default('on'),
@@ -74,6 +82,13 @@ const EnvSchema = z.object({
   BOOTSTRAP_MECHANIC_EMAIL: z.string().optional(),
   BOOTSTRAP_MECHANIC_PASSWORD: z.string().optional(),
   BOOTSTRAP_MECHANIC_NAME: z.string().default('Shop Owner'),
+  /** Where customers reach the shop (approval links point there); http://localhost:<PORT> unless set. */
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' })
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
+  APPROVAL_LINK_TTL_HOURS: integer(1, 24 * 90).default(DEFAULT_APPROVAL_LINK_SETTINGS.ttlHours),
+  IDEMPOTENCY_KEY_TTL_HOURS: integer(1, 24 * 30).default(DEFAULT_IDEMPOTENCY_SETTINGS.ttlHours),
 });
 
 export type Env = z.output<typeof EnvSchema>;
@@ -172,12 +187,15 @@ export function appSettingsOf(config: Config, log: AppSettings['log']): AppSetti
             loginPerAccount: config.RATE_LIMIT_LOGIN_ACCOUNT,
             loginPerAccountClient: config.RATE_LIMIT_LOGIN_ACCOUNT_CLIENT,
             loginAccountsPerClient: config.RATE_LIMIT_LOGIN_ACCOUNTS,
+            approvalLink: config.RATE_LIMIT_APPROVAL_LINK,
           },
     cache:
       config.CACHE === 'off'
         ? 'off'
         : { ttlSeconds: config.CACHE_TTL_SECONDS, maxEntries: config.CACHE_MAX_ENTRIES, maxBytes: config.CACHE_MAX_BYTES },
     ...(config.REDIS_URL ? { redis: { url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX } } : {}),
+    approvalLinks: { ttlHours: config.APPROVAL_LINK_TTL_HOURS, publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}` },
+    idempotency: { ttlHours: config.IDEMPOTENCY_KEY_TTL_HOURS },
     log,
   };
 }

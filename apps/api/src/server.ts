@@ -10,6 +10,7 @@ import Fastify, {
   type HookHandlerDoneFunction,
 } from 'fastify';
 import { appRouter, createContext, type AppServices, type RequestContext } from '@mechanic-shop/core';
+import { DOCUMENT_ROUTES, documentRoutes } from './documents-routes.ts';
 import { fixedRoutes } from './fixed-routes.ts';
 import { trustedProxyTest } from './http/client-ip.ts';
 import { guardTheDoor, originFormOf } from './http/door.ts';
@@ -20,6 +21,9 @@ import { restDoor } from './rest/rest-door.ts';
 import { routeTable } from './rest/routes.ts';
 import type { StartupGate } from './startup.ts';
 import { trpcDoor } from './trpc-door.ts';
+
+/** As long as the records that keep a client's `User-Agent` (e.g. an approval's evidence) store it. */
+const USER_AGENT_MAX = 255;
 
 export interface ApiServerOptions {
   services: AppServices;
@@ -53,7 +57,7 @@ export interface ApiServer {
  */
 export async function createApiServer(options: ApiServerOptions): Promise<ApiServer> {
   const { services, log, gate, maxBodyBytes } = options;
-  const routes = routeTable(appRouter);
+  const routes = routeTable(appRouter, DOCUMENT_ROUTES);
   const responses = new WeakMap<Duplex, ServerResponse>();
   // Typed with Fastify's logger interface (which pino's satisfies), as its plugins expect.
   const app = Fastify<RawServerDefault, IncomingMessage, ServerResponse, FastifyBaseLogger>({
@@ -83,6 +87,9 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
       clientIp: client,
       authorization: request.headers.authorization,
       requestId: request.id,
+      userAgent: (request.headers['user-agent'] ?? '').slice(0, USER_AGENT_MAX),
+      // Node joins a repeated header into one value (an array only for Set-Cookie).
+      idempotencyKey: request.headers['idempotency-key'] as string | undefined,
       globalBudget,
     });
     Object.assign(context.responseHeaders, globalBudget.headers);
@@ -99,6 +106,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   const doors = { router: appRouter, maxBodyBytes, createContext: contextFor, onError, onRequest: holdUntilReady };
   await app.register(trpcDoor, doors);
   await app.register(restDoor, { ...doors, routes, services, log, gate });
+  await app.register(documentRoutes, doors);
   const server = lifecycleOf(app, log);
   await app.ready();
   return server;

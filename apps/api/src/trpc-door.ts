@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunc
 import type { AnyRouter } from '@trpc/server';
 import { resolveResponse } from '@trpc/server/http';
 import { createURL, incomingMessageToRequest, internal_exceptionHandler } from '@trpc/server/adapters/node-http';
-import { MAX_BATCH_SIZE, type RequestContext } from '@mechanic-shop/core';
+import { AppError, IDEMPOTENCY_KEY_HEADER, MAX_BATCH_SIZE, type RequestContext } from '@mechanic-shop/core';
 import { leaveBodiesUnread } from './http/json-body.ts';
 
 export const TRPC_PREFIX = '/trpc/';
@@ -27,6 +27,10 @@ export interface TrpcDoorOptions {
  * None of our procedures streams, so the answer is read whole and sent once,
  * with a Content-Length. tRPC reads and limits the body itself, and answers
  * every refusal in its own error shape.
+ *
+ * An `Idempotency-Key` names one request: a batch of several calls carrying
+ * one is refused, every call with 400 `validation_failed` (which call would
+ * the key be for?). A keyed mutation travels alone (the SDK sends it so).
  */
 export async function trpcDoor(app: FastifyInstance, options: TrpcDoorOptions): Promise<void> {
   leaveBodiesUnread(app);
@@ -40,7 +44,7 @@ export async function trpcDoor(app: FastifyInstance, options: TrpcDoorOptions): 
         req: toFetchRequest(request.raw, reply, options.maxBodyBytes),
         path,
         maxBatchSize: MAX_BATCH_SIZE,
-        error: null,
+        error: request.headers['idempotency-key'] !== undefined && path.includes(',') ? keyedBatch() : null,
         createContext: async () => options.createContext(request),
         responseMeta: ({ ctx }) => ({ headers: (ctx as RequestContext | undefined)?.responseHeaders ?? {} }),
         onError: ({ error }) => options.onError(error, request),
@@ -55,6 +59,11 @@ export async function trpcDoor(app: FastifyInstance, options: TrpcDoorOptions): 
     }
   });
 }
+
+const keyedBatch = () =>
+  new AppError('validation_failed', `Send a call with an ${IDEMPOTENCY_KEY_HEADER} header alone, not in a batch of several`, {
+    fields: [{ field: IDEMPOTENCY_KEY_HEADER, message: 'One key names one request: send this call alone' }],
+  });
 
 async function sendWhole(request: FastifyRequest, reply: FastifyReply, response: Response): Promise<FastifyReply> {
   const body = Buffer.from(await response.arrayBuffer());

@@ -1,9 +1,9 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { Agent } from 'node:http';
-import { appRouter, type Role } from '@mechanic-shop/core';
+import type { Role } from '@mechanic-shop/core';
 import { testProvider, testTokenSettings } from '@mechanic-shop/core/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { restRoutesOf } from '../src/rest/routes.ts';
+import { everyRestRoute } from '../src/documents-routes.ts';
 import { fuzzCase, preview, type FuzzCase, type FuzzWorld } from './fuzz/cases.ts';
 import { FIXTURES, idNamesOf, openFuzzShop, type FuzzShop } from './fuzz/fixtures.ts';
 import { send, type FuzzResponse } from './fuzz/http.ts';
@@ -76,17 +76,19 @@ function badAuthorizations(): FuzzWorld['badAuthorizations'] {
 
 /** The roles whose tokens an operation accepts (empty: anyone), from the route's access rule. */
 function rolesOf(operation: Operation): Role[] {
-  const route = restRoutesOf(appRouter).find(({ method, path }) => method === operation.method && path === operation.path);
+  const route = everyRestRoute().find(({ method, path }) => method === operation.method && path === operation.path);
   if (!route) throw new Error(`${operation.method} ${operation.path} is in the document but not in the router`);
   const access = route.meta.access ?? 'public';
   return access === 'public' ? [] : access === 'authenticated' ? ['customer', 'mechanic'] : [access];
 }
 
-/** What is wrong with the form of an answer, whatever its status: none is 5xx, 4xx are problem details, 2xx JSON. */
+/** What is wrong with the form of an answer, whatever its status: none is 5xx, 4xx are problem details, 2xx JSON (or a PDF document). */
 function malformationOf(response: FuzzResponse): string | undefined {
   if (response.status >= 500) return `answered ${response.status}`;
   if (response.status >= 400) return isProblem(response) ? undefined : `a ${response.status} that is not problem+json with a code`;
   if (response.status === 204 || response.status === 304) return response.text === '' ? undefined : `a ${response.status} with a body`;
+  if (response.headers['content-type'] === 'application/pdf')
+    return response.text.startsWith('%PDF-') ? undefined : 'a PDF that is not one';
   if (!String(response.headers['content-type']).startsWith('application/json')) return `a ${response.status} that is not JSON`;
   try {
     JSON.parse(response.text);

@@ -1,8 +1,8 @@
 import { validate } from '@scalar/openapi-parser';
-import { appRouter, StaffRole } from '@mechanic-shop/core';
+import { StaffRole } from '@mechanic-shop/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STAFF_ROLE_NAMES, TAG_DESCRIPTIONS } from '../src/rest/openapi.ts';
-import { restRoutesOf } from '../src/rest/routes.ts';
+import { everyRestRoute } from '../src/documents-routes.ts';
 import { request, startTestServer, type TestServer } from './server-harness.ts';
 
 let server: TestServer;
@@ -34,7 +34,7 @@ describe('GET /openapi.json', () => {
   });
 
   it('lists every REST route of the router, each with its security requirement', () => {
-    const routes = restRoutesOf(appRouter);
+    const routes = everyRestRoute();
     expect(
       operations()
         .map(([method, path]) => `${method} ${path}`)
@@ -74,7 +74,8 @@ describe('GET /openapi.json', () => {
       const body = (operation as any).requestBody?.content['application/json'].schema;
       if (body) expect(exemplified(body), `${name} body`).toBe(true);
       for (const [status, response] of Object.entries(operation.responses)) {
-        if (status.startsWith('2') && response.content)
+        // A PDF (the printable documents) has no example to give.
+        if (status.startsWith('2') && response.content?.['application/json'])
           expect(exemplified(response.content['application/json'].schema), `${name} ${status}`).toBe(true);
       }
       for (const parameter of (operation as any).parameters ?? [])
@@ -83,7 +84,7 @@ describe('GET /openapi.json', () => {
   });
 
   it('documents the real success status of each route, and no other', () => {
-    for (const route of restRoutesOf(appRouter)) {
+    for (const route of everyRestRoute()) {
       const responses = document.paths[route.path][route.method.toLowerCase()].responses as Record<string, unknown>;
       const successes = Object.keys(responses).filter((status) => status.startsWith('2'));
       expect(successes, `${route.method} ${route.path}`).toEqual([String(route.meta.successStatus ?? 200)]);
@@ -91,7 +92,7 @@ describe('GET /openapi.json', () => {
   });
 
   it('names, in the Access line of each staff operation, the roles that may call it and no other', () => {
-    for (const route of restRoutesOf(appRouter)) {
+    for (const route of everyRestRoute()) {
       const name = `${route.method} ${route.path}`;
       const description = String(document.paths[route.path][route.method.toLowerCase()].description);
       const staffSentence = /\*\*Access:\*\* Staff token: ([^.]*)\./.exec(description)?.[1];
@@ -105,8 +106,36 @@ describe('GET /openapi.json', () => {
     }
   });
 
+  it('declares the Idempotency-Key header on every POST (required where the route requires it) and Idempotent-Replayed on its success', () => {
+    const posts = everyRestRoute().filter((route) => route.method === 'POST');
+    expect(posts.some((route) => route.meta.idempotency === 'required')).toBe(true);
+    for (const route of posts) {
+      const name = `${route.method} ${route.path}`;
+      const operation = document.paths[route.path].post;
+      const header = operation.parameters.find((parameter: { name: string }) => parameter.name === 'Idempotency-Key');
+      expect(header, name).toMatchObject({ in: 'header', required: route.meta.idempotency === 'required', schema: { maxLength: 255 } });
+      const success = operation.responses[String(route.meta.successStatus ?? 200)];
+      const errors = Object.entries(operation.responses as Record<string, { description: string }>)
+        .filter(([status]) => Number(status) >= 400)
+        .map(([, response]) => response.description)
+        .join(' ');
+      if (route.meta.rateLimit === 'login') {
+        expect(success.headers, name).not.toHaveProperty('Idempotent-Replayed');
+        continue;
+      }
+      expect(success.headers['Idempotent-Replayed'], name).toEqual({ $ref: '#/components/headers/Idempotent-Replayed' });
+      expect(operation.responses['422'].description, name).toContain('`idempotency_key_reused`');
+      expect(operation.responses['409'].description, name).toContain('`idempotency_key_in_flight`');
+      expect(errors.includes('`idempotency_key_required`'), name).toBe(route.meta.idempotency === 'required');
+    }
+    for (const [method, path, operation] of operations().filter(([method]) => method !== 'POST')) {
+      const names = ((operation as any).parameters ?? []).map((parameter: { name: string }) => parameter.name);
+      expect(names, `${method} ${path}`).not.toContain('Idempotency-Key');
+    }
+  });
+
   it("lists the routes' tags in the router's order, each with a description", () => {
-    const used = [...new Set(restRoutesOf(appRouter).flatMap((route) => route.meta.openapi?.tags ?? []))];
+    const used = [...new Set(everyRestRoute().flatMap((route) => route.meta.openapi?.tags ?? []))];
     expect(document.tags.map((tag: { name: string }) => tag.name)).toEqual(used);
     expect({
       'tags without a description in TAG_DESCRIPTIONS (apps/api/src/rest/openapi.ts)': used.filter((tag) => !TAG_DESCRIPTIONS[tag]),

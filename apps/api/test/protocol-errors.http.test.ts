@@ -26,6 +26,17 @@ describe('errors of the REST door are problem details', () => {
     expect(response.body.code).toBe('unsupported_media_type');
   });
 
+  it('a POST that needs no body takes none: no Content-Type is no input, not a 415', async () => {
+    const owner = await registerMechanic(server, { role: 'owner' });
+    for (const extra of ['', 'Content-Length: 0\r\n']) {
+      const { status, body } = await rawExchange(
+        `POST /service_tickets/999999/invoice HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${owner.token}\r\n${extra}Connection: close\r\n\r\n`,
+      );
+      expect(status).toBe(404);
+      expect(JSON.parse(body).code).toBe('not_found');
+    }
+  });
+
   it('400 malformed_json for broken JSON, with or without a charset', async () => {
     for (const contentType of ['application/json', 'application/json; charset=utf-8']) {
       const response = await request(server, 'POST', '/customers', { rawBody: '{"name": ', headers: { 'content-type': contentType } });
@@ -286,13 +297,23 @@ describe('input nesting on the tRPC door', () => {
 
 describe('HTTP hygiene', () => {
   it('answers HEAD on every GET route like GET, with the same headers and no body', async () => {
-    const mechanic = await registerMechanic(server);
+    // An owner: some reads (the sales report) are the owner's.
+    const mechanic = await registerMechanic(server, { role: 'owner' });
     const customer = await registerCustomer(server);
     const ticket = await request(server, 'POST', '/service_tickets', {
       token: customer.token,
       json: { title: 'Brakes', vin: uniqueVin(), service_date: '2026-12-01' },
     });
     const part = await request(server, 'POST', '/inventory', { token: mechanic.token, json: { part_name: 'Fuse', price: 1, quantity: 1 } });
+    const link = await request(server, 'POST', `/service_tickets/${ticket.body.id}/approval_link`, { token: mechanic.token, json: {} });
+    // Another ticket of the customer's, done and invoiced, for the invoice routes.
+    const done = await request(server, 'POST', '/service_tickets', {
+      token: customer.token,
+      json: { title: 'Fuse', vin: uniqueVin(), service_date: '2026-12-01' },
+    });
+    for (const status of ['IN_PROGRESS', 'COMPLETED'])
+      await request(server, 'PUT', `/service_tickets/${done.body.id}/edit`, { token: mechanic.token, json: { status } });
+    const invoice = await request(server, 'POST', `/service_tickets/${done.body.id}/invoice`, { token: mechanic.token });
     const idOf: Record<string, number> = {
       customers: customer.id,
       mechanics: mechanic.id,
@@ -303,7 +324,13 @@ describe('HTTP hygiene', () => {
     const getRoutes = [...routeTable(appRouter).byProcedure.values()]
       .filter((route) => route.method === 'GET')
       .map((route) => ({
-        path: route.path.replace('{id}', String(idOf[route.path.split('/')[1]!])).replace('{vin}', ticket.body.vin),
+        path: route.path
+          .replace('{id}', String(idOf[route.path.split('/')[1]!]))
+          .replace('{vin}', ticket.body.vin)
+          .replace('{token}', link.body.token)
+          .replace('{number}', invoice.body.number)
+          // The one GET with required query parameters.
+          .concat(route.path === '/reports/sales' ? '?from=2026-01-01&to=2026-12-31' : ''),
         token: route.meta.access === 'customer' ? customer.token : mechanic.token,
       }));
     expect(getRoutes.length).toBeGreaterThanOrEqual(10);

@@ -4,6 +4,9 @@ import { createTestApp, type TestApp, type TestAppSettings } from '@mechanic-sho
 import { createLogger } from '../src/logger.ts';
 import { createApiServer, type ApiServer } from '../src/server.ts';
 
+/** For the SDK's tests too: a relay that can break connections and lose answers. */
+export { startTcpProxy } from './tcp-proxy.ts';
+
 export interface TestServer {
   url: string;
   app: TestApp;

@@ -124,6 +124,36 @@ describe.skipIf(!withRedis)(`two API processes on one ${provider} and one Redis`
     expect(await a.stop()).toBe(0);
     expect(await b.stop()).toBe(0);
   });
+
+  it('share idempotency keys: a key used through one instance replays through the other, and a race runs once', async () => {
+    const [a, b] = await startCachingPair();
+    const token = await openShop(a);
+    const stock = (api: ApiProcess, key: string, json: object) =>
+      request(api, 'POST', '/inventory', { token, json, headers: { 'idempotency-key': key } });
+    const battery = { part_name: 'Battery', price: '120.00', quantity: 2 };
+    const key = randomUUID();
+    const first = await stock(a, key, battery);
+    expect(first.status).toBe(201);
+    const repeat = await stock(b, key, battery);
+    expect([repeat.status, repeat.headers.get('idempotent-replayed')]).toEqual([201, 'true']);
+    expect(repeat.body).toEqual(first.body);
+    expect((await stock(b, key, { ...battery, quantity: 3 })).body.code).toBe('idempotency_key_reused');
+
+    for (let round = 0; round < 10; round++) {
+      const part = { part_name: `Raced ${round}`, price: '5.00', quantity: 1 };
+      const raced = randomUUID();
+      const answers = await Promise.all([stock(a, raced, part), stock(b, raced, part)]);
+      const outcomes = answers.map((answer) => (answer.status === 201 ? answer.body.id : answer.body.code));
+      // Both answered with the one part (the first, and its replay), or one of them saw the other still running.
+      const ids = outcomes.filter((outcome) => typeof outcome === 'number');
+      expect(new Set(ids).size, JSON.stringify(outcomes)).toBe(1);
+      expect(outcomes.filter((outcome) => typeof outcome !== 'number').every((code) => code === 'idempotency_key_in_flight')).toBe(true);
+      const listed = (await request(b, 'GET', `/inventory?q=${encodeURIComponent(part.part_name)}`, { token })).body;
+      expect(listed.total).toBe(1);
+    }
+    expect(await a.stop()).toBe(0);
+    expect(await b.stop()).toBe(0);
+  });
 });
 
 /**

@@ -9,7 +9,7 @@ import { ARTIFACTS_DIR, SQLITE_MIGRATIONS_DIR } from './paths.ts';
 import { Random } from './random.ts';
 
 /** Bump when the generated data changes: the cached seed file is keyed by it. */
-const SEED_VERSION = 3;
+const SEED_VERSION = 4;
 
 export const SHOP = { customers: 5_000, mechanics: 300, parts: 500, tickets: 30_000 } as const;
 
@@ -103,9 +103,10 @@ async function fillShop(file: string): Promise<void> {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertAssignment = db.prepare('INSERT INTO service_assignments (service_ticket_id, mechanic_id, assigned_at) VALUES (?, ?, ?)');
-  // Each ticket is an estimate of one job: an hour or two of labor and its part lines.
+  // Each ticket is an estimate of one job: an hour or two of labor and its part lines. Work starts on approved
+  // jobs only: a ticket in progress or done had its job approved when it was opened, as migrated data has it.
   const insertJob = db.prepare(
-    'INSERT INTO jobs (id, service_ticket_id, title, position, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?)',
+    'INSERT INTO jobs (id, service_ticket_id, title, position, "authorization", decided_at, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?, ?, ?)',
   );
   const insertLabor = db.prepare(
     `INSERT INTO job_lines (job_id, type, description, hours_hundredths, rate_cents, created_at, updated_at)
@@ -145,20 +146,12 @@ async function fillShop(file: string): Promise<void> {
       const description = `${random.pick(TITLES)} ${random.pick(SYMPTOMS)}; customer waits ${random.int(1, 5)} hours.`;
       const customerId = random.int(1, SHOP.customers);
       insertVehicle.run(id, customerId, vin, at, at);
-      insertTicket.run(
-        id,
-        customerId,
-        random.pick(TITLES),
-        description,
-        id,
-        sqliteTime(serviceDate),
-        random.pick(STATUSES),
-        random.int(0, 600) * 100,
-        at,
-        at,
-      );
+      const title = random.pick(TITLES);
+      const status = random.pick(STATUSES);
+      insertTicket.run(id, customerId, title, description, id, sqliteTime(serviceDate), status, random.int(0, 600) * 100, at, at);
       for (const mechanic of random.distinct(random.int(1, 3), busyMechanic)) insertAssignment.run(id, mechanic, at);
-      insertJob.run(id, id, random.pick(TITLES), at, at);
+      const started = status === 'IN_PROGRESS' || status === 'COMPLETED';
+      insertJob.run(id, id, random.pick(TITLES), started ? 'approved' : 'pending', started ? at : null, at, at);
       insertLabor.run(id, 'Diagnose and repair', random.int(1, 8) * 25, at, at);
       for (const part of random.distinct(random.int(0, 4), () => random.int(1, SHOP.parts))) {
         insertLine.run(id, part, random.int(1, 4), prices[part], at, at);

@@ -1,8 +1,10 @@
+import type { ApprovalLinkSettings } from './approval-links/approval-link.service.ts';
 import type { Authenticator } from './auth/authenticator.ts';
 import type { PasswordHasher } from './auth/passwords.ts';
 import type { TokenService } from './auth/tokens.ts';
 import type { ResponseCache } from './cache/response-cache.ts';
 import type { Database } from './db/client.ts';
+import type { IdempotencySettings } from './idempotency/idempotency.service.ts';
 import type { Provider } from './db/provider.ts';
 import type { RateLimiter } from './rate-limit/limiter.ts';
 
@@ -28,4 +30,6 @@ export interface AppServices {
   cache: ResponseCache;
   authenticator: Authenticator;
   log: Logger;
+  approvalLinks: ApprovalLinkSettings;
+  idempotency: IdempotencySettings;
 }

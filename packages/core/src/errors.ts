@@ -36,11 +36,17 @@ export const PROBLEMS = {
   vehicle_owner_mismatch: { status: 409, title: 'That vehicle belongs to another customer' },
   estimate_changed: { status: 409, title: 'The estimate changed since that version; review the current one' },
   no_approved_work: { status: 409, title: 'The ticket has no approved job to work on' },
+  ticket_cancelled: { status: 409, title: 'The ticket is cancelled: it takes no approvals' },
   link_expired: { status: 410, title: 'That approval link has expired or was replaced' },
+  job_not_declined: { status: 409, title: 'Only a declined job can be revived' },
+  already_revived: { status: 409, title: 'That declined job was already revived' },
+  ticket_not_open: { status: 409, title: 'Work goes only on a PENDING or IN_PROGRESS ticket' },
+  vehicle_mismatch: { status: 409, title: 'That ticket is for another vehicle' },
   ticket_not_completed: { status: 409, title: 'Only a completed ticket can be invoiced' },
   pending_work: { status: 409, title: 'The ticket has jobs still awaiting the customer’s decision' },
   already_invoiced: { status: 409, title: 'That ticket already has a live invoice' },
   ticket_invoiced: { status: 409, title: 'The ticket is invoiced: its jobs and lines are frozen until the invoice is voided' },
+  ticket_has_invoices: { status: 409, title: 'That ticket has invoices; it stays as their record' },
   invoice_void: { status: 409, title: 'That invoice is void' },
   invoice_has_payments: { status: 409, title: 'That invoice has payments; refund them before voiding it' },
   overpayment: { status: 409, title: 'The payment is more than the balance' },
@@ -94,15 +100,22 @@ export function describeFieldErrors(fields: FieldError[]): string {
 export class AppError extends TRPCError {
   readonly problem: ProblemCode;
   readonly fields: FieldError[] | undefined;
+  /** Members a client acts on, beside the code (e.g. `current_estimate_version`): REST adds them to the problem body, tRPC to `error.data.details`. */
+  readonly details: Record<string, unknown> | undefined;
   readonly status: number;
 
-  constructor(problem: ProblemCode, message?: string, options: { fields?: FieldError[]; cause?: unknown } = {}) {
+  constructor(
+    problem: ProblemCode,
+    message?: string,
+    options: { fields?: FieldError[]; details?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
     const { status, title } = PROBLEMS[problem];
     super({ code: TRPC_CODE_BY_STATUS[status] ?? 'INTERNAL_SERVER_ERROR', message: message ?? title, cause: options.cause });
     // `name` stays "TRPCError": trpc-to-openapi recognises tRPC errors by it.
     this.problem = problem;
     this.status = status;
     this.fields = options.fields;
+    this.details = options.details;
   }
 }
 

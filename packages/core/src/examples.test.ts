@@ -20,7 +20,12 @@ describe('the examples in the API documentation', () => {
   it('are valid inputs of their procedures (path ids filled in)', () => {
     let checked = 0;
     for (const { path, meta, input } of procedures) {
-      const pathParameters = [...(meta.openapi?.path ?? '').matchAll(/\{(.+?)\}/g)].map(([, name]) => [name!, 1]);
+      // Each path parameter as its schema's example shows it (an id: 1; an invoice number: text).
+      const shape = (input as unknown as { shape?: Record<string, Documented> } | undefined)?.shape ?? {};
+      const pathParameters = [...(meta.openapi?.path ?? '').matchAll(/\{(.+?)\}/g)].map(([, name]) => [
+        name!,
+        shape[name!]?.meta()?.example ?? 1,
+      ]);
       for (const example of input?.meta()?.examples ?? []) {
         const result = input!.safeParse({ ...(example as object), ...Object.fromEntries(pathParameters) });
         expect(result.success, `${path}: ${JSON.stringify(result.error?.issues)}`).toBe(true);

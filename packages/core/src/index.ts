@@ -1,5 +1,7 @@
 export { appRouter, listProcedures, type AppRouter, type ProcedureEntry, type RouterInputs, type RouterOutputs } from './router.ts';
-export { createCaller, type Caller } from './caller.ts';
+export { createCaller, createDocumentCaller, type Caller } from './caller.ts';
+export { documentCaller, documentRouter } from './documents/document.router.ts';
+export type { PdfFile } from './documents/document.schemas.ts';
 export type { AppServices, Logger } from './app-services.ts';
 export { createContext, type RequestContext, type RequestInfo, type ResponseHeaders } from './trpc/context.ts';
 export type { ErrorData } from './trpc/init.ts';
@@ -21,7 +23,10 @@ export {
   type RateLimitSettings,
 } from './rate-limit/limiter.ts';
 export { DEFAULT_CACHE_SETTINGS, RESOURCES, type CacheSettings, type Resource } from './cache/response-cache.ts';
+export { DEFAULT_APPROVAL_LINK_SETTINGS, type ApprovalLinkSettings } from './approval-links/approval-link.service.ts';
 export type { CachePolicy, ReadRoute, RouteDefinition, WriteRoute } from './trpc/meta.ts';
+export { DEFAULT_IDEMPOTENCY_SETTINGS, type IdempotencySettings } from './idempotency/idempotency.service.ts';
+export { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER, MAX_IDEMPOTENCY_KEY_LENGTH } from './idempotency/idempotency-key.ts';
 export { DEMO_CUSTOMER, DEMO_MECHANIC, DEMO_SERVICE_WRITER, DEMO_TECHNICIAN, seedDemoShop, type SeedReport } from './demo/demo-shop.ts';
 export { NewMechanic, StaffRole, type Mechanic } from './mechanics/mechanic.schemas.ts';
 export { openShop } from './mechanics/mechanic.service.ts';

@@ -17,7 +17,8 @@ describe('every procedure of the router', () => {
       expect(meta.rateLimit, path).toBeDefined();
       if (type === 'query') {
         expect(meta.openapi?.method, path).toBe('GET');
-        expect(meta.rateLimit, path).toBe('read');
+        // Reads spend the global budget only; an approval link's read is public and guessable, and spends a strict one too.
+        expect(meta.rateLimit, path).toBe(path === 'approvalLinks.view' ? 'approvalLink' : 'read');
         expect(meta.cache, path).toBeDefined();
       } else {
         expect(meta.openapi?.method, path).not.toBe('GET');
@@ -27,15 +28,27 @@ describe('every procedure of the router', () => {
   });
 
   it('caches per caller whatever depends on who asks among callers of one role', () => {
-    for (const path of ['serviceTickets.byId', 'customers.myTickets', 'mechanics.list', 'mechanics.byId', 'me.get']) {
+    for (const path of [
+      'serviceTickets.byId',
+      'customers.myTickets',
+      'mechanics.list',
+      'mechanics.byId',
+      'me.get',
+      'approvals.list',
+      'invoices.byNumber',
+      'customers.myInvoices',
+    ]) {
       const meta = procedures.find((procedure) => procedure.path === path)!.meta;
       expect(meta.cache, path).toMatchObject({ scope: 'caller' });
     }
   });
 });
 
-/** Routers that are no resource of their own: `me` shows the caller's account, a customer or a mechanic. */
-const VIEW_ROUTERS = ['me'];
+/**
+ * Routers that are no resource of their own: `me` shows the caller's account, a
+ * customer or a mechanic; `declinedWork` shows tickets' declined jobs.
+ */
+const VIEW_ROUTERS = ['me', 'declinedWork'];
 
 describe('the cache resources', () => {
   it('are the router keys, one per resource router', () => {

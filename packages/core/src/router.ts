@@ -1,9 +1,16 @@
 import type { AnyProcedure, inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { approvalRouter } from './approvals/approval.router.ts';
+import { approvalLinkRouter } from './approval-links/approval-link.router.ts';
 import { assignmentRouter } from './assignments/assignment.router.ts';
 import { customerRouter } from './customers/customer.router.ts';
+import { declinedWorkRouter } from './declined-work/declined-work.router.ts';
+import { documentRouter } from './documents/document.router.ts';
 import { inventoryRouter } from './inventory/inventory.router.ts';
+import { invoiceRouter } from './invoices/invoice.router.ts';
 import { mechanicRouter } from './mechanics/mechanic.router.ts';
 import { meRouter } from './me/me.router.ts';
+import { paymentRouter } from './payments/payment.router.ts';
+import { reportRouter } from './reports/report.router.ts';
 import { shopRouter } from './shop/shop.router.ts';
 import { serviceTicketRouter } from './service-tickets/service-ticket.router.ts';
 import { vehicleRouter } from './vehicles/vehicle.router.ts';
@@ -20,6 +27,12 @@ export const appRouter = router({
   me: meRouter,
   vehicles: vehicleRouter,
   shop: shopRouter,
+  approvals: approvalRouter,
+  approvalLinks: approvalLinkRouter,
+  declinedWork: declinedWorkRouter,
+  invoices: invoiceRouter,
+  payments: paymentRouter,
+  reports: reportRouter,
 });
 
 export type AppRouter = typeof appRouter;
@@ -34,12 +47,17 @@ export interface ProcedureEntry {
   procedure: AnyProcedure;
 }
 
-/** Every procedure of the API, for the checks and generators that must cover them all rather than a hand-kept list. */
+/**
+ * Every procedure of the API, for the checks and generators that must cover them all rather than a hand-kept list:
+ * the router's, then the printable documents' (`documents.*`, served as PDF outside the router, see documentRouter).
+ */
 export function listProcedures(): ProcedureEntry[] {
-  return Object.entries(appRouter._def.procedures as unknown as Record<string, AnyProcedure>).map(([path, procedure]) => ({
-    path,
-    type: procedure._def.type,
-    meta: procedure._def.meta as ProcedureMeta,
-    procedure,
-  }));
+  return [appRouter, documentRouter].flatMap((each) =>
+    Object.entries(each._def.procedures as unknown as Record<string, AnyProcedure>).map(([path, procedure]) => ({
+      path,
+      type: procedure._def.type,
+      meta: procedure._def.meta as ProcedureMeta,
+      procedure,
+    })),
+  );
 }

@@ -1,10 +1,12 @@
 import type { Redis } from 'ioredis';
+import { DEFAULT_APPROVAL_LINK_SETTINGS, type ApprovalLinkSettings } from './approval-links/approval-link.service.ts';
 import { createAuthenticator } from './auth/authenticator.ts';
 import { createPasswordHasher } from './auth/passwords.ts';
 import { createTokenService, type TokenSettings } from './auth/tokens.ts';
 import { ResponseCache, type CacheSettings } from './cache/response-cache.ts';
 import { redisVersions, type SharedVersions } from './cache/shared-versions.ts';
 import { openDatabase, type DatabaseSettings } from './db/client.ts';
+import { DEFAULT_IDEMPOTENCY_SETTINGS, type IdempotencySettings } from './idempotency/idempotency.service.ts';
 import { createRateLimiter, unlimited, type RateLimitSettings } from './rate-limit/limiter.ts';
 import { connectRedis, firstContact } from './redis.ts';
 import type { AppServices, Logger } from './app-services.ts';
@@ -19,6 +21,10 @@ export interface AppSettings {
   /** Rate-limit budgets and cache versions shared between instances. */
   redis?: { url: string; keyPrefix: string };
   log: Logger;
+  /** How long approval links work and where they point; DEFAULT_APPROVAL_LINK_SETTINGS where left out. */
+  approvalLinks?: Partial<ApprovalLinkSettings>;
+  /** How long idempotency keys are kept; DEFAULT_IDEMPOTENCY_SETTINGS where left out. */
+  idempotency?: Partial<IdempotencySettings>;
 }
 
 export interface RunningServices {
@@ -52,6 +58,8 @@ export async function createServices(settings: AppSettings): Promise<RunningServ
     cache,
     authenticator: createAuthenticator({ db: database.db, tokens, cache }),
     log: settings.log,
+    approvalLinks: { ...DEFAULT_APPROVAL_LINK_SETTINGS, ...settings.approvalLinks },
+    idempotency: { ...DEFAULT_IDEMPOTENCY_SETTINGS, ...settings.idempotency },
   };
   return {
     services,

@@ -1,4 +1,13 @@
-import { createTRPCClient, httpBatchLink, TRPCClientError, type TRPCLink } from '@trpc/client';
+import {
+  createTRPCClient,
+  httpBatchLink,
+  httpLink,
+  retryLink,
+  splitLink,
+  TRPCClientError,
+  type Operation,
+  type TRPCLink,
+} from '@trpc/client';
 import { observable } from '@trpc/server/observable';
 import { HTTP_CODE_TO_JSONRPC2, TRPC_ERROR_CODES_BY_KEY } from '@trpc/server/unstable-core-do-not-import';
 import { MAX_BATCH_SIZE } from '@mechanic-shop/core/batch';
@@ -15,12 +24,40 @@ export interface MechanicShopClientOptions {
   headers?: Record<string, string>;
   /** A fetch implementation; the global one by default. */
   fetch?: typeof fetch;
+  /**
+   * How many times a call with an idempotency key is sent again after a network
+   * failure, or while its first attempt still runs on the server (default 3).
+   */
+  retries?: number;
+  /** The pause before the first of those retries (default 200 ms), doubled before each next one. */
+  retryDelayMs?: number;
+}
+
+/**
+ * The mutations whose repetition costs money: the server requires an
+ * `Idempotency-Key` on them (`idempotency: 'required'` in their route, which
+ * test/client.test.ts checks against this list), and the client makes one for
+ * each call that was not given one.
+ */
+export const KEYED_PROCEDURES: readonly string[] = ['payments.create', 'payments.refund'];
+
+/**
+ * The options of a call sent with an `Idempotency-Key`: the server runs it once
+ * for that key, and answers its repeats (with the same input) with the first
+ * answer. Give it to any POST mutation, e.g. with a key your own records keep
+ * for the operation: `client.inventory.create.mutate(part, withIdempotencyKey(key))`.
+ */
+export function withIdempotencyKey(key: string): { context: { idempotencyKey: string } } {
+  return { context: { idempotencyKey: key } };
 }
 
 /**
  * A fully typed client of the Mechanic Shop API over tRPC: every procedure with
  * its input and output types, calls made in the same tick batched into one
- * HTTP request.
+ * HTTP request. A call with an idempotency key (payments and refunds always,
+ * any other POST mutation given one with `withIdempotencyKey`) travels alone,
+ * with its `Idempotency-Key` header, and is sent again with the same key after
+ * a network failure: the server never runs it twice.
  *
  * ```ts
  * const shop = createMechanicShopClient({ url: 'http://localhost:3000' });
@@ -30,23 +67,61 @@ export interface MechanicShopClientOptions {
  * ```
  */
 export function createMechanicShopClient(options: MechanicShopClientOptions) {
-  const base = options.url.replace(/\/+$/, '');
+  const url = `${options.url.replace(/\/+$/, '')}/trpc`;
+  const fetch = problemsAsErrors(options.fetch);
+  const headers = async () => {
+    const token = options.getToken ? await options.getToken() : options.token;
+    return { ...options.headers, ...(token ? { authorization: `Bearer ${token}` } : {}) };
+  };
+  const { retries = 3, retryDelayMs = 200 } = options;
   return createTRPCClient<AppRouter>({
     links: [
       tooLongAsTypedError,
-      httpBatchLink({
-        url: `${base}/trpc`,
-        // The server refuses larger batches; larger bursts go as several requests.
-        maxItems: MAX_BATCH_SIZE,
-        maxURLLength: MAX_URL_LENGTH,
-        fetch: problemsAsErrors(options.fetch),
-        async headers() {
-          const token = options.getToken ? await options.getToken() : options.token;
-          return { ...options.headers, ...(token ? { authorization: `Bearer ${token}` } : {}) };
-        },
+      keyMoneyCalls,
+      retryLink({
+        retry: ({ op, error, attempts }) => attempts <= retries && keyOf(op) !== undefined && !op.signal?.aborted && mayRetry(error),
+        // "Full jitter": a random pause up to the doubled delay, so that clients cut off together do not come back together.
+        retryDelayMs: (attempt) => Math.random() * retryDelayMs * 2 ** (attempt - 1),
+      }),
+      splitLink({
+        condition: (op) => keyOf(op) !== undefined,
+        // The server refuses a batch of several calls carrying a key: which call would it name?
+        true: httpLink({ url, fetch, headers: async ({ op }) => ({ ...(await headers()), 'idempotency-key': keyOf(op)! }) }),
+        false: httpBatchLink({
+          url,
+          // The server refuses larger batches; larger bursts go as several requests.
+          maxItems: MAX_BATCH_SIZE,
+          maxURLLength: MAX_URL_LENGTH,
+          fetch,
+          headers,
+        }),
       }),
     ],
   });
+}
+
+const keyOf = (op: Operation): string | undefined =>
+  typeof op.context.idempotencyKey === 'string' ? op.context.idempotencyKey : undefined;
+
+/** A new key for each payment or refund call the caller gave none: one logical call, one key, whatever its retries. */
+const keyMoneyCalls: TRPCLink<AppRouter> =
+  () =>
+  ({ op, next }) =>
+    op.type === 'mutation' && KEYED_PROCEDURES.includes(op.path) && keyOf(op) === undefined
+      ? next({ ...op, context: { ...op.context, idempotencyKey: globalThis.crypto.randomUUID() } })
+      : next(op);
+
+/**
+ * Answers after which a keyed call is sent again: none at all (the connection
+ * failed, perhaps after the server ran the call: the key makes the retry
+ * replay it), its first attempt still running (409), and the server's
+ * refusals that ran nothing (a conflict to retry, the database or the server
+ * not available yet).
+ */
+function mayRetry(error: TRPCClientError<AppRouter>): boolean {
+  if (!isMechanicShopError(error)) return true;
+  const reason = error.data?.reason;
+  return reason === 'idempotency_key_in_flight' || reason === 'transaction_conflict' || reason === 'service_unavailable';
 }
 
 /**
@@ -78,7 +153,7 @@ const tooLongAsTypedError: TRPCLink<AppRouter> =
       }),
     );
 
-interface ProblemDetails {
+export interface ProblemDetails {
   title?: string;
   detail?: string;
   code?: ProblemCode;
@@ -100,7 +175,7 @@ function problemsAsErrors(fetchImpl?: typeof fetch): typeof fetch {
   };
 }
 
-function problemError(status: number, problem: ProblemDetails): MechanicShopError {
+export function problemError(status: number, problem: ProblemDetails): MechanicShopError {
   const code = HTTP_CODE_TO_JSONRPC2[status] ?? 'BAD_REQUEST';
   const message = problem.detail ?? problem.title ?? `HTTP ${status}`;
   const data: ErrorData = {

@@ -8,6 +8,8 @@ export {
   type MechanicShopClient,
   type MechanicShopClientOptions,
   type MechanicShopError,
+  withIdempotencyKey,
 } from './client.ts';
 export { createSession, type Session, type SessionOptions } from './session.ts';
+export { createDocumentDownloads, type DocumentDownloads } from './documents.ts';
 export type { AppRouter, ErrorData, FieldError, ProblemCode, RouterInputs, RouterOutputs } from '@mechanic-shop/core';

@@ -1,10 +1,15 @@
-import { startTestServer, type TestServer } from '@mechanic-shop/api/testing';
+import { randomUUID } from 'node:crypto';
+import { listProcedures } from '@mechanic-shop/core';
+import { uniqueVin } from '@mechanic-shop/core/testing';
+import { startTcpProxy, startTestServer, type TestServer } from '@mechanic-shop/api/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMechanicShopClient, createSession, isMechanicShopError, type MechanicShopClient } from '../src/index.ts';
+import { KEYED_PROCEDURES } from '../src/client.ts';
+import { createMechanicShopClient, createSession, isMechanicShopError, withIdempotencyKey, type MechanicShopClient } from '../src/index.ts';
 
 let server: TestServer;
 let shop: MechanicShopClient;
 let staff: MechanicShopClient;
+let staffToken: string;
 let founderId: number;
 
 let sequence = 0;
@@ -22,6 +27,7 @@ beforeAll(async () => {
   const founder = account('founder');
   founderId = (await shop.mechanics.register.mutate({ ...founder, salary: '50000' })).id;
   const { token } = await shop.mechanics.logIn.mutate({ email: founder.email, password: founder.password });
+  staffToken = token;
   staff = createMechanicShopClient({ url: `${server.url}/`, token });
 });
 afterAll(() => server.close());
@@ -66,6 +72,13 @@ describe('createMechanicShopClient', () => {
     await staff.assignments.create.mutate({ service_ticket_id: ticket.id, mechanic_id: founderId });
     const withPart = await staff.serviceTickets.addPart.mutate({ id: ticket.id, inventory_id: part.id, quantity: 2 });
     expect(withPart).toMatchObject({ parts_total: '60.00', total: '60.00', mechanics: [{ id: founderId }] });
+    // Work starts on approved jobs: the customer approves the one the part went to.
+    await owner.approvals.create.mutate({
+      id: ticket.id,
+      estimate_version: withPart.estimate_version,
+      decisions: [{ job_id: withPart.jobs[0]!.id, decision: 'approve' }],
+      signature_name: 'Ada',
+    });
     const edited = await staff.serviceTickets.edit.mutate({ id: ticket.id, status: 'IN_PROGRESS', cost: 80 });
     expect(edited.total).toBe('140.00');
     expect((await owner.customers.myTickets.query({})).items.map((item) => item.id)).toEqual([ticket.id]);
@@ -131,5 +144,126 @@ describe('createMechanicShopClient', () => {
       httpStatus: 431,
       code: 'BAD_REQUEST',
     });
+  });
+});
+
+describe('calls with an idempotency key', () => {
+  it('every payment and refund call carries a key of its own, the routes that require one', async () => {
+    const required = listProcedures()
+      .filter(({ meta }) => meta.idempotency === 'required')
+      .map(({ path }) => path);
+    expect([...KEYED_PROCEDURES].sort()).toEqual(required.sort());
+
+    const sent: Array<{ url: string; key: string | null }> = [];
+    const recording = createMechanicShopClient({
+      url: server.url,
+      token: staffToken,
+      fetch: (input, init) => {
+        sent.push({ url: new Request(input).url, key: new Headers(init?.headers).get('idempotency-key') });
+        return fetch(input, init);
+      },
+    });
+    const pay = () => recording.payments.create.mutate({ number: 'INV-999999', amount: '10.00', method: 'cash' });
+    // Each reached the invoice lookup (404), past the 400 a call without a key gets.
+    const refusals = await Promise.all([pay(), pay()].map((call) => call.catch((caught: unknown) => caught)));
+    expect(refusals.map((error) => isMechanicShopError(error) && error.data?.reason)).toEqual(['not_found', 'not_found']);
+    expect(sent.map(({ url }) => new URL(url).pathname)).toEqual(['/trpc/payments.create', '/trpc/payments.create']);
+    const [first, second] = sent.map(({ key }) => key);
+    expect(first).toMatch(/^[0-9a-f-]{36}$/);
+    expect(second).not.toBe(first);
+  });
+
+  it('sends a keyed call alone, with its header, while the other calls of the tick share a batch', async () => {
+    const before = server.logs.length;
+    const key = randomUUID();
+    await Promise.all([
+      staff.mechanics.list.query({}),
+      staff.inventory.create.mutate({ part_name: `Alone ${key}`, price: '5.00' }, withIdempotencyKey(key)),
+      staff.mechanics.top.query({ limit: 1 }),
+    ]);
+    const routes = server.logs
+      .slice(before)
+      .map((line) => String(line.route))
+      .sort();
+    expect(routes).toEqual(['trpc:inventory.create', 'trpc:mechanics.list,mechanics.top']);
+  });
+
+  it('sends a keyed call again after the connection broke on its answer, and the server ran it once', async () => {
+    const proxy = await startTcpProxy({ host: '127.0.0.1', port: Number(new URL(server.url).port) });
+    try {
+      const client = createMechanicShopClient({ url: `http://127.0.0.1:${proxy.port}`, token: staffToken, retryDelayMs: 10 });
+      const key = randomUUID();
+      const part_name = `Retried ${key}`;
+      const before = server.logs.length;
+      proxy.loseNextAnswer();
+      const created = await client.inventory.create.mutate({ part_name, price: '12.50', quantity: 2 }, withIdempotencyKey(key));
+      expect(created).toMatchObject({ part_name, quantity: 2 });
+      const calls = server.logs.slice(before).filter((line) => line.route === 'trpc:inventory.create');
+      expect(calls).toHaveLength(2);
+      const stock = await staff.inventory.list.query({ q: part_name });
+      expect(stock.items).toEqual([created]);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('records a payment once when its answer is lost: the retry gets the first answer', async () => {
+    const { client: customer } = await customerClient();
+    const ticket = await customer.serviceTickets.open.mutate({ title: 'Brakes', vin: uniqueVin(), service_date: '2026-12-01' });
+    const job = (await staff.serviceTickets.addJob.mutate({ id: ticket.id, title: 'Front brakes' })).jobs[0]!;
+    const priced = await staff.serviceTickets.addLine.mutate({
+      id: ticket.id,
+      job_id: job.id,
+      type: 'labor',
+      description: 'Pads',
+      hours: '1.00',
+    });
+    await customer.approvals.create.mutate({
+      id: ticket.id,
+      estimate_version: priced.estimate_version,
+      decisions: [{ job_id: job.id, decision: 'approve' }],
+      signature_name: 'Ada',
+    });
+    for (const status of ['IN_PROGRESS', 'COMPLETED'] as const) await staff.serviceTickets.edit.mutate({ id: ticket.id, status });
+    const { number } = await staff.invoices.create.mutate({ id: ticket.id });
+
+    const proxy = await startTcpProxy({ host: '127.0.0.1', port: Number(new URL(server.url).port) });
+    try {
+      const cashier = createMechanicShopClient({ url: `http://127.0.0.1:${proxy.port}`, token: staffToken, retryDelayMs: 10 });
+      const before = server.logs.length;
+      proxy.loseNextAnswer();
+      const payment = await cashier.payments.create.mutate({ number, amount: '50.00', method: 'card' });
+      expect(server.logs.slice(before).filter((line) => line.route === 'trpc:payments.create')).toHaveLength(2);
+      const invoice = await staff.invoices.byNumber.query({ number });
+      expect(invoice.payments.map(({ id }) => id)).toEqual([payment.id]);
+      expect(invoice.paid).toBe('50.00');
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('never sends a call without a key again: its lost answer is the caller’s error', async () => {
+    const proxy = await startTcpProxy({ host: '127.0.0.1', port: Number(new URL(server.url).port) });
+    try {
+      const client = createMechanicShopClient({ url: `http://127.0.0.1:${proxy.port}`, token: staffToken, retryDelayMs: 10 });
+      const part_name = `Unkeyed ${randomUUID()}`;
+      proxy.loseNextAnswer();
+      const error = await client.inventory.create.mutate({ part_name, price: '1.00' }).catch((caught: unknown) => caught);
+      expect(isMechanicShopError(error)).toBe(false);
+      expect((await staff.inventory.list.query({ q: part_name })).total).toBe(1);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('waits for a first attempt still running, then gets its answer', async () => {
+    const key = randomUUID();
+    const input = { part_name: `Waited ${key}`, price: '3.00' };
+    const [first, second] = await Promise.all([
+      staff.inventory.create.mutate(input, withIdempotencyKey(key)),
+      staff.inventory.create.mutate(input, withIdempotencyKey(key)),
+    ]);
+    expect(second).toEqual(first);
+    expect((await staff.inventory.list.query({ q: input.part_name })).total).toBe(1);
   });
 });

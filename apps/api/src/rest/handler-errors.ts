@@ -28,5 +28,7 @@ export function toProblem(status: number, raw: string | undefined, requestId: st
     ...(parsed.data?.fields ? { errors: parsed.data.fields } : {}),
     request_id: parsed.data?.requestId ?? requestId,
   });
-  return { ...body, status, type: problemType(code) };
+  // The error's details are extension members of the problem (RFC 9457 §3.2), never in place of the standard ones.
+  // Our own problems keep their status: tRPC has no 410, which its handler answers as a 404.
+  return { ...parsed.data?.details, ...body, status: parsed.data?.reason ? body.status : status, type: problemType(code) };
 }

@@ -1,7 +1,18 @@
-import type { AnyRouter } from '@trpc/server';
-import { generateOpenApiDocument, type OpenAPIObject } from 'trpc-to-openapi';
-import { PROBLEMS, StaffRole, type ProblemCode, type ProcedureMeta } from '@mechanic-shop/core';
+import type { AnyProcedure, AnyRouter } from '@trpc/server';
+import { generateOpenApiDocument, type GenerateOpenApiDocumentOptions, type OpenAPIObject } from 'trpc-to-openapi';
+import { z, type ZodObject } from 'zod';
+import {
+  documentRouter,
+  IDEMPOTENCY_KEY_HEADER,
+  IDEMPOTENT_REPLAYED_HEADER,
+  MAX_IDEMPOTENCY_KEY_LENGTH,
+  PROBLEMS,
+  StaffRole,
+  type ProblemCode,
+  type ProcedureMeta,
+} from '@mechanic-shop/core';
 import { problemType } from '../http/problem.ts';
+import { DOCUMENT_ROUTES } from '../documents-routes.ts';
 import { restRoutesOf, type RestRoute } from './routes.ts';
 
 export const SECURITY_SCHEME = 'bearerAuth';
@@ -24,6 +35,22 @@ export const TAG_DESCRIPTIONS: Record<string, string> = {
     "A ticket's estimate: jobs (concern, cause, correction) priced by labor, part, fee and sublet lines, with discounts, " +
     'shop supplies and sales tax, exact to the cent (README, "Money: how an estimate is priced").',
   shop: "The shop's settings that price every estimate: labor rate, tax rate per category, shop supplies.",
+  approvals:
+    "The customer's decision on each job of a ticket's estimate, bound to the estimate_version they saw: recorded in the portal " +
+    "or by staff on the customer's behalf (how, and with whom), never edited. Work starts on approved jobs; declined ones leave " +
+    'the totals and give their parts back to stock.',
+  reports: "The owner's figures: sales of a period from the invoices, by category, tax and payment method.",
+  invoices:
+    "Numbered, frozen records of a completed ticket's approved work (numbers without gaps, from the shop's invoice_prefix), " +
+    'voided only while they hold no money; paid, balance and status derived from their payments and refunds.',
+  payments:
+    'Money received against an invoice, at most its balance, and refunds of it; each needs an Idempotency-Key, so that a retry never charges twice.',
+  'approval-links':
+    'Links the desk sends a customer to review and decide on an estimate without logging in: random tokens kept as hashes, ' +
+    'bound to the estimate_version, replaced by the next link, expiring, and rate limited on their own.',
+  'declined-work':
+    'Jobs customers declined, to follow up: the list by due day, customer or vehicle, and bringing a job back as new work at ' +
+    "today's prices.",
 };
 
 /** The tags the routes use, in the router's order, with their descriptions. */
@@ -54,11 +81,15 @@ export function buildOpenApiDocument(router: AnyRouter, options: { version: stri
       'Customers, mechanics, service tickets, inventory and mechanic assignments of an auto-repair shop. ' +
       'The same API is served over tRPC at /trpc and typed for TypeScript by the @mechanic-shop/sdk package.\n\n' +
       'Log in with `POST /customers/login` or `POST /mechanics/login` and send the token as `Authorization: Bearer <token>`. ' +
-      'Errors are RFC 9457 problem details (`application/problem+json`) with a stable `code`.',
+      'Errors are RFC 9457 problem details (`application/problem+json`) with a stable `code`.\n\n' +
+      'Every POST takes an `Idempotency-Key` header (draft-ietf-httpapi-idempotency-key-header): send a new UUID with each ' +
+      'new request and the same one when retrying it, and the request runs once, its repeats getting its first answer ' +
+      'again with `Idempotent-Replayed: true`. Payments and refunds require one.',
     baseUrl: options.serverUrl ?? '/',
     securitySchemes: { [SECURITY_SCHEME]: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+    paths: documentPaths(),
   });
-  const routes = restRoutesOf(router);
+  const routes = [...restRoutesOf(router), ...DOCUMENT_ROUTES];
   document.tags = tagsOf(routes);
   document.components ??= {};
   document.components.schemas = { ...document.components.schemas, ...PROBLEM_SCHEMAS };
@@ -74,6 +105,7 @@ export function buildOpenApiDocument(router: AnyRouter, options: { version: stri
 function completeOperation(operation: Operation, route: RestRoute): void {
   const { meta } = route;
   addBodyExamples(operation, route);
+  if (route.method === 'POST') operation.parameters = [...(operation.parameters ?? []), idempotencyKeyParameter(meta)];
   const access = meta.access ?? 'public';
   const bearer = { [SECURITY_SCHEME]: [] };
   operation.security = access !== 'public' ? [bearer] : meta.tokenEffect ? [{}, bearer] : [];
@@ -82,6 +114,8 @@ function completeOperation(operation: Operation, route: RestRoute): void {
 
   const success = operation.responses['200'] as { description: string; content?: unknown; headers?: unknown };
   delete operation.responses['200'];
+  // A PDF is not revalidated with an ETag: it is never kept (`Cache-Control: private, no-store`).
+  const json = !DOCUMENT_ROUTES.includes(route);
   const status = meta.successStatus ?? 200;
   operation.responses = {
     [String(status)]:
@@ -96,13 +130,50 @@ function completeOperation(operation: Operation, route: RestRoute): void {
             headers: {
               'X-Request-Id': { $ref: '#/components/headers/X-Request-Id' },
               ...RATE_LIMIT_HEADERS,
-              ...(route.method === 'GET'
+              ...(route.method === 'GET' && json
                 ? { ETag: { $ref: '#/components/headers/ETag' }, 'Cache-Control': { $ref: '#/components/headers/Cache-Control' } }
+                : {}),
+              ...(json ? {} : DOCUMENT_HEADERS),
+              ...(recordsKeys(route)
+                ? { [IDEMPOTENT_REPLAYED_HEADER]: { $ref: `#/components/headers/${IDEMPOTENT_REPLAYED_HEADER}` } }
                 : {}),
             },
           },
-    ...(route.method === 'GET' ? { '304': { description: 'Not modified: the `If-None-Match` ETag is current.' } } : {}),
+    ...(route.method === 'GET' && json ? { '304': { description: 'Not modified: the `If-None-Match` ETag is current.' } } : {}),
     ...errorResponses(route, Boolean(operation.parameters?.length || operation.requestBody)),
+  };
+}
+
+/** Whether a route records its keys: every POST but the logins (idempotency/idempotency.middleware.ts says why). */
+const recordsKeys = (route: RestRoute) => route.method === 'POST' && route.meta.rateLimit !== 'login';
+
+/** The `Idempotency-Key` header of a POST: what it does, and what is kept of an answer. */
+function idempotencyKeyParameter(meta: ProcedureMeta): Record<string, unknown> {
+  const description =
+    meta.rateLimit === 'login'
+      ? 'Accepted and checked like on every POST, but a login is not recorded: it changes nothing, so a retried login ' +
+        'just logs in again, and its answer, a live token, is never stored.'
+      : (meta.idempotency === 'required' ? '**Required:** this request must never run twice. ' : '') +
+        'Makes a retry safe: the request runs once per key, and a repeat with the same key and the same body gets the ' +
+        'first answer again (same status and body, with `Idempotent-Replayed: true`) without running again. Send a new ' +
+        'key (a UUID) for each new request. The same key with another body is 422 `idempotency_key_reused`; a repeat ' +
+        'while the first request still runs is 409 `idempotency_key_in_flight` (retry shortly). A key belongs to the ' +
+        'calling account (anonymous calls: to the client address) and this route, and is kept 24 hours by default ' +
+        '(`IDEMPOTENCY_KEY_TTL_HOURS`). Successes and the errors of the request itself (4xx, such as ' +
+        '`overpayment`) are replayed; a 400 for the body, a 409 `transaction_conflict` or `conflict`, a 429 or a 5xx ' +
+        'is not kept: the same key may be sent again, and the request runs again.';
+  return {
+    name: IDEMPOTENCY_KEY_HEADER,
+    in: 'header',
+    required: meta.idempotency === 'required',
+    description,
+    schema: {
+      type: 'string',
+      minLength: 1,
+      maxLength: MAX_IDEMPOTENCY_KEY_LENGTH,
+      pattern: '^[\\x20-\\x7E]+$',
+      example: '8e03978e-40d5-43e8-bc93-6894a57f9324',
+    },
   };
 }
 
@@ -161,6 +232,8 @@ function errorResponses(route: RestRoute, hasInput: boolean): Record<string, unk
     codes.add('forbidden');
   }
   if (path.includes('{')) codes.add('not_found');
+  if (meta.idempotency === 'required') codes.add('idempotency_key_required');
+  if (recordsKeys(route)) ['idempotency_key_in_flight', 'idempotency_key_reused'].forEach((code) => codes.add(code as ProblemCode));
   ['rate_limited', 'internal_error', 'service_unavailable'].forEach((code) => codes.add(code as ProblemCode));
 
   const byStatus = new Map<number, ProblemCode[]>();
@@ -254,10 +327,54 @@ const HEADERS: NonNullable<Components['headers']> = {
   },
   'Retry-After': { description: 'Seconds to wait before retrying.', schema: { type: 'integer' } },
   'Cache-Control': {
-    description: 'Always revalidate (`no-cache`); `private` when the answer depends on the token.',
+    description:
+      'Always revalidate (`no-cache`); `private` when the answer depends on the token; `private, no-store` for answers never ' +
+      'kept (those found by a secret, such as an approval link’s estimate).',
     schema: { type: 'string' },
   },
   'X-Request-Id': { description: 'The request id, echoed from the request when it sent a valid one.', schema: { type: 'string' } },
   ETag: { description: 'Validator of the representation; send it back in `If-None-Match` to get a 304.', schema: { type: 'string' } },
   'WWW-Authenticate': { description: 'The authentication scheme (RFC 6750).', schema: { type: 'string' } },
+  [IDEMPOTENT_REPLAYED_HEADER]: {
+    description: "`true` on an answer replayed from the `Idempotency-Key`'s first request (absent otherwise).",
+    schema: { type: 'string', enum: ['true'] },
+  },
+};
+
+/**
+ * The PDF routes (core's documentRouter), which trpc-to-openapi cannot
+ * describe: their path parameters from their procedures' input schemas, and
+ * an application/pdf answer. `completeOperation` adds the rest, as for every route.
+ */
+function documentPaths(): NonNullable<GenerateOpenApiDocumentOptions['paths']> {
+  const procedures = documentRouter._def.procedures as unknown as Record<string, AnyProcedure>;
+  return Object.fromEntries(
+    DOCUMENT_ROUTES.map(({ procedurePath, path, meta }) => [
+      path,
+      {
+        get: {
+          operationId: procedurePath.replace(/\./g, '-'),
+          summary: meta.openapi?.summary,
+          description: meta.openapi?.description,
+          tags: meta.openapi?.tags,
+          requestParams: { path: (procedures[procedurePath]!._def.inputs as ZodObject[])[0] },
+          responses: {
+            200: {
+              description: 'OK.',
+              content: { 'application/pdf': { schema: z.string().meta({ format: 'binary', description: 'The PDF document.' }) } },
+            },
+          },
+        },
+      },
+    ]),
+  );
+}
+
+/** What a PDF answer says of itself. */
+const DOCUMENT_HEADERS = {
+  'Content-Disposition': {
+    description: 'Shown in the browser, saved under the document\'s number: `inline; filename="INV-000001.pdf"`.',
+    schema: { type: 'string' },
+  },
+  'Cache-Control': { description: '`private, no-store`: a document is never kept by a cache.', schema: { type: 'string' } },
 };

@@ -85,8 +85,12 @@ function restHandler(options: RestDoorOptions) {
     // HEAD is GET without the body (RFC 9110): trpc-to-openapi serves it as a GET, and Fastify drops the body.
     const method = raw.method;
     if (method === 'HEAD') raw.method = 'GET';
-    if (takesBody(raw.method)) raw.body = request.body;
-    else raw.query = queryOf(request.door.url);
+    if (takesBody(raw.method)) {
+      raw.body = request.body;
+      // A POST with nothing to send (`POST /service_tickets/{id}/invoice`) needs no body and no Content-Type;
+      // trpc-to-openapi would answer such a request 415. Fastify has refused a body of any other type by now.
+      raw.headers['content-type'] ??= 'application/json';
+    } else raw.query = queryOf(request.door.url);
     const captured = new CapturedResponse();
     const forwardClose = () => captured.emit('close');
     reply.raw.once('close', forwardClose);

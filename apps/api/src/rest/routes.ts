@@ -51,6 +51,7 @@ export function restRoutesOf(router: AnyRouter): RestRoute[] {
 }
 
 export interface RouteTable {
+  /** The router's routes, which the REST door serves. */
   byProcedure: Map<string, RestRoute>;
   /** The REST route a request would reach, for logs and headers. */
   match(method: string, pathname: string): RestRoute | undefined;
@@ -58,10 +59,12 @@ export interface RouteTable {
   methodsFor(pathname: string): string[];
 }
 
-export function routeTable(router: AnyRouter): RouteTable {
-  const routes = restRoutesOf(router);
+/** The route table of a router's routes, and of `otherRoutes` served beside them (the PDF documents) for `match` and `methodsFor`. */
+export function routeTable(router: AnyRouter, otherRoutes: RestRoute[] = []): RouteTable {
+  const own = restRoutesOf(router);
+  const routes = [...own, ...otherRoutes];
   return {
-    byProcedure: new Map(routes.map((route) => [route.procedurePath, route])),
+    byProcedure: new Map(own.map((route) => [route.procedurePath, route])),
     match: (method, pathname) => routes.find((route) => route.method === method && route.pattern.test(pathname)),
     methodsFor: (pathname) => [...new Set(routes.filter((route) => route.pattern.test(pathname)).map((route) => route.method))],
   };

@@ -32,7 +32,9 @@ export function sendSuccess(
  */
 function cachingHeaders(route: RestRoute | undefined): Record<string, string> {
   const cache = route?.meta.cache;
-  if (cache && cache !== 'no-store' && cache.scope === 'public') return { 'cache-control': 'public, no-cache' };
+  // Answers a route never caches itself (an approval link's estimate, found by its secret token) are never stored by anyone.
+  if (cache === 'no-store') return { 'cache-control': 'private, no-store', vary: 'Authorization' };
+  if (cache && cache.scope === 'public') return { 'cache-control': 'public, no-cache' };
   return { 'cache-control': 'private, no-cache', vary: 'Authorization' };
 }
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { registerCustomer, registerMechanic } from '../accounts.ts';
 import { request, type TestServer } from '../server-harness.ts';
 import { typesOf, type JsonSchema, type Operation } from './openapi.ts';
@@ -189,7 +190,45 @@ export const FIXTURES: Fixture[] = [
       return [];
     },
   },
+  {
+    // No route takes an invoice's id: the `{number}` of the document's example is INV-000001, the shop's first invoice.
+    resource: 'invoices',
+    names: [],
+    async restore(context) {
+      if (!(await context.db.invoice.count())) await newInvoice(context);
+      return [];
+    },
+  },
+  {
+    // A payment with money left to refund.
+    resource: 'payments',
+    names: ['payments'],
+    async restore(context) {
+      const [paymentId = 0] = context.ids.payments ?? [];
+      const payment = await context.db.payment.findUnique({ where: { id: paymentId }, include: { refunds: true } });
+      const refunded = payment?.refunds.reduce((sum, refund) => sum + refund.amountCents, 0) ?? 0;
+      if (payment && refunded < payment.amountCents) return [payment.id];
+      const path = `/invoices/${await newInvoice(context)}/payments`;
+      const json = { amount: '10.00', method: 'cash' };
+      const paid = await request(context.server, 'POST', path, {
+        token: context.callers.mechanic.token,
+        json,
+        headers: { 'idempotency-key': randomUUID() },
+      });
+      if (paid.status !== 201) throw new Error(`setting up: POST ${path} answered ${paid.status} ${JSON.stringify(paid.body)}`);
+      return [paid.body.id];
+    },
+  },
 ];
+
+/** An invoice of 10.00 for a new, completed ticket of the customer's with no jobs; its number. */
+async function newInvoice({ callers, ids, call }: FixtureContext): Promise<string> {
+  const [vehicleId] = ids.vehicles!;
+  const { id } = await call('POST', '/service_tickets', callers.customer.token, { ...TICKET, vehicle_id: vehicleId });
+  await call('PUT', `/service_tickets/${id}/edit`, callers.mechanic.token, { cost: '10.00', status: 'IN_PROGRESS' });
+  await call('PUT', `/service_tickets/${id}/edit`, callers.mechanic.token, { status: 'COMPLETED' });
+  return (await call('POST', `/service_tickets/${id}/invoice`, callers.mechanic.token, {})).number;
+}
 
 /** The shop the fuzz cases run against: its callers, and the ids of rows that exist. */
 export interface FuzzShop {

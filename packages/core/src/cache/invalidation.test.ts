@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Caller } from '../caller.ts';
+import { createCaller, type Caller } from '../caller.ts';
 import { listProcedures } from '../router.ts';
 import {
+  approveEveryJob,
   newCustomer,
   newInventoryItem,
   newMechanic,
@@ -37,7 +39,17 @@ const RESOURCE_OF_TABLE: Record<string, Resource | null> = {
   inventory: 'inventory',
   vehicles: 'vehicles',
   odometer_readings: 'vehicles',
+  approval_links: 'approvalLinks',
+  approvals: 'approvals',
+  approval_decisions: 'approvals',
   shop_setup: null,
+  invoices: 'invoices',
+  // Raised by issuing an invoice; no answer shows it.
+  invoice_sequence: null,
+  payments: 'payments',
+  refunds: 'payments',
+  // Written around every keyed POST (src/idempotency); no answer shows it.
+  idempotency_keys: null,
 };
 
 /** The data model, for the table names and the deletes the database cascades (which no statement shows). */
@@ -88,6 +100,8 @@ interface World {
   ticketId: number;
   /** The vehicle of that ticket, with an odometer reading. */
   vehicleId: number;
+  /** An invoice of the customer with a payment, partly refunded. */
+  invoiceNumber: string;
 }
 
 /** A route's call, with the token it runs under (prepared beforehand, so that only the call itself is recorded). */
@@ -123,6 +137,7 @@ const WRITES: Record<string, (world: World) => Promise<Run>> = {
     const owner = await signUpCustomer(world.app);
     await workedTicket(world, owner.token);
     const inProgress = await workedTicket(world, owner.token);
+    await approveEveryJob(world.app, world.mechanic.token, inProgress);
     await world.app.as(world.mechanic.token).serviceTickets.edit({ id: inProgress, status: 'IN_PROGRESS' });
     return { token: owner.token, call: (caller) => caller.customers.delete({ id: owner.customer.id }) };
   },
@@ -150,6 +165,7 @@ const WRITES: Record<string, (world: World) => Promise<Run>> = {
   }),
   'serviceTickets.edit': async (world) => {
     const id = await workedTicket(world);
+    await approveEveryJob(world.app, world.mechanic.token, id);
     const { mechanic } = await signUpMechanic(world.app);
     return asMechanic(world, (caller) =>
       caller.serviceTickets.edit({
@@ -200,6 +216,55 @@ const WRITES: Record<string, (world: World) => Promise<Run>> = {
     const { id, job } = await workedJob(world);
     return asMechanic(world, (caller) => caller.serviceTickets.deleteLine({ id, job_id: job.id, line_id: job.lines[0]!.id }));
   },
+  'approvalLinks.create': async (world) => {
+    const id = await workedTicket(world);
+    return asMechanic(world, (caller) => caller.approvalLinks.create({ id }));
+  },
+  'approvalLinks.approve': async (world) => {
+    // Declined: its part goes back to stock.
+    const { id, job } = await workedJob(world);
+    const { token } = await world.app.as(world.mechanic.token).approvalLinks.create({ id });
+    return {
+      call: (caller) =>
+        caller.approvalLinks.approve({ token, decisions: [{ job_id: job.id, decision: 'decline' }], signature_name: 'Ada' }),
+    };
+  },
+  'declinedWork.revive': async (world) => {
+    const jobId = await declinedJob(world);
+    return asMechanic(world, (caller) => caller.declinedWork.revive({ job_id: jobId }));
+  },
+  'approvals.create': async (world) => {
+    // Declined: its part goes back to stock.
+    const { id, job } = await workedJob(world);
+    const { estimate_version } = await world.app.as(world.mechanic.token).serviceTickets.byId({ id });
+    return asMechanic(world, (caller) =>
+      caller.approvals.create({
+        id,
+        estimate_version,
+        decisions: [{ job_id: job.id, decision: 'decline', reason: 'Later' }],
+        signature_name: 'Ada Lovelace',
+        method: 'in_person',
+      }),
+    );
+  },
+  'invoices.create': async (world) => {
+    const { id } = await world.app.as(world.customer.token).serviceTickets.open(newTicket());
+    await world.app.as(world.mechanic.token).serviceTickets.edit({ id, status: 'IN_PROGRESS' });
+    await world.app.as(world.mechanic.token).serviceTickets.edit({ id, status: 'COMPLETED' });
+    return asMechanic(world, (caller) => caller.invoices.create({ id }));
+  },
+  'invoices.void': async (world) => {
+    const number = await issuedInvoice(world);
+    return asMechanic(world, (caller) => caller.invoices.void({ number, reason: 'Duplicate' }));
+  },
+  'payments.create': async (world) => {
+    const number = await issuedInvoice(world);
+    return keyed(world, (caller) => caller.payments.create({ number, amount: '10.00', method: 'cash' }));
+  },
+  'payments.refund': async (world) => {
+    const id = await paymentOf(world);
+    return keyed(world, (caller) => caller.payments.refund({ id, amount: '1.00', reason: 'Goodwill' }));
+  },
   'shop.updateSettings': async (world) => asMechanic(world, (caller) => caller.shop.updateSettings({ tax_rates: { parts: '8.875' } })),
   'vehicles.create': async ({ customer }) => ({
     token: customer.token,
@@ -239,6 +304,40 @@ const WRITES: Record<string, (world: World) => Promise<Run>> = {
   },
 };
 
+/** A worked job the customer declined through an approval link (its part back in stock); its id. */
+async function declinedJob(world: World): Promise<number> {
+  const { id, job } = await workedJob(world);
+  const { token } = await world.app.as(world.mechanic.token).approvalLinks.create({ id });
+  await world.app.as().approvalLinks.approve({ token, decisions: [{ job_id: job.id, decision: 'decline' }], signature_name: 'Ada' });
+  return job.id;
+}
+
+/** An invoice of the customer's for a completed ticket with no jobs, 100.00; its number. */
+async function issuedInvoice({ app, mechanic, customer }: World): Promise<string> {
+  const { id } = await app.as(customer.token).serviceTickets.open(newTicket());
+  await app.as(mechanic.token).serviceTickets.edit({ id, cost: '100.00', status: 'IN_PROGRESS' });
+  await app.as(mechanic.token).serviceTickets.edit({ id, status: 'COMPLETED' });
+  return (await app.as(mechanic.token).invoices.create({ id })).number;
+}
+
+/** The mechanic, with a new Idempotency-Key on each POST: payments and refunds require one. */
+const keyedMechanic = (world: World) => createCaller(world.app.services, { token: world.mechanic.token, idempotencyKey: randomUUID() });
+
+/** A payment of 50.00 on an invoice (a new one unless given); its id. */
+async function paymentOf(world: World, number?: string): Promise<number> {
+  const payment = await keyedMechanic(world).payments.create({
+    number: number ?? (await issuedInvoice(world)),
+    amount: '50.00',
+    method: 'cash',
+  });
+  return payment.id;
+}
+
+const keyed = (world: World, call: (caller: Caller) => Promise<unknown>): Run => ({
+  token: world.mechanic.token,
+  call: () => call(keyedMechanic(world)),
+});
+
 /** A worked ticket's first job, with its part line. */
 async function workedJob(world: World) {
   const id = await workedTicket(world);
@@ -247,6 +346,12 @@ async function workedJob(world: World) {
 }
 
 /** One run of every cached read, by procedure path, on data that makes it read every table it can show. */
+/** A report period from yesterday to tomorrow (UTC): the world's invoices are issued now. */
+const aroundToday = () => {
+  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+  return { from: day(-1), to: day(1) };
+};
+
 const READS: Record<string, (world: World) => Run> = {
   'customers.list': (world) => asMechanic(world, (caller) => caller.customers.list({})),
   'customers.myTickets': ({ customer }) => ({ token: customer.token, call: (caller) => caller.customers.myTickets({}) }),
@@ -265,7 +370,13 @@ const READS: Record<string, (world: World) => Run> = {
   'vehicles.readings': (world) => asMechanic(world, (caller) => caller.vehicles.readings({ id: world.vehicleId })),
   'vehicles.history': (world) => asMechanic(world, (caller) => caller.vehicles.history({ id: world.vehicleId })),
   'shop.settings': (world) => asMechanic(world, (caller) => caller.shop.settings()),
+  'approvals.list': (world) => asMechanic(world, (caller) => caller.approvals.list({ id: world.ticketId })),
+  'invoices.list': (world) => asMechanic(world, (caller) => caller.invoices.list({ status: 'partially_paid' })),
+  'invoices.byNumber': (world) => asMechanic(world, (caller) => caller.invoices.byNumber({ number: world.invoiceNumber })),
+  'customers.myInvoices': ({ customer }) => ({ token: customer.token, call: (caller) => caller.customers.myInvoices({}) }),
+  'reports.sales': (world) => asMechanic(world, (caller) => caller.reports.sales(aroundToday())),
   'me.get': (world) => asMechanic(world, (caller) => caller.me.get()),
+  'declinedWork.list': (world) => asMechanic(world, (caller) => caller.declinedWork.list({})),
 };
 
 const procedures = listProcedures();
@@ -287,10 +398,14 @@ describe('cross-resource invalidation', () => {
     const mechanic = await signUpMechanic(app);
     const customer = await signUpCustomer(app);
     const item = await app.as(mechanic.token).inventory.create(newInventoryItem({ quantity: 1_000 }));
-    world = { app, mechanic, customer, itemId: item.id, ticketId: 0, vehicleId: 0 };
+    world = { app, mechanic, customer, itemId: item.id, ticketId: 0, vehicleId: 0, invoiceNumber: '' };
     world.ticketId = await workedTicket(world);
     world.vehicleId = (await app.as(mechanic.token).serviceTickets.byId({ id: world.ticketId })).vehicle.id;
     await app.as(mechanic.token).vehicles.addReading({ id: world.vehicleId, reading: 10 });
+    world.invoiceNumber = await issuedInvoice(world);
+    await keyedMechanic(world).payments.refund({ id: await paymentOf(world, world.invoiceNumber), amount: '5.00', reason: 'Goodwill' });
+    // The follow-up list shows a declined job, its lines, ticket, vehicle and customer.
+    await declinedJob(world);
   });
   afterAll(() => world?.app.close());
 

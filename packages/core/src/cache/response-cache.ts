@@ -6,7 +6,20 @@ import type { SharedVersions } from './shared-versions.ts';
  * the API, named by their router keys (router.test.ts checks both lists agree).
  * Routes name them through this type, so an unknown resource does not compile.
  */
-export const RESOURCES = ['customers', 'mechanics', 'serviceTickets', 'assignments', 'inventory', 'vehicles', 'shop'] as const;
+export const RESOURCES = [
+  'customers',
+  'mechanics',
+  'serviceTickets',
+  'assignments',
+  'inventory',
+  'vehicles',
+  'shop',
+  'approvalLinks',
+  'approvals',
+  'invoices',
+  'payments',
+  'reports',
+] as const;
 export type Resource = (typeof RESOURCES)[number];
 
 export interface CacheSettings {

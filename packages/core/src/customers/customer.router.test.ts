@@ -1,7 +1,15 @@
 import type { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, reasonOf, type TestApp } from '../testing/index.ts';
-import { newCustomer, newInventoryItem, newTicket, PASSWORD, signUpCustomer, signUpMechanic } from '../testing/fixtures.ts';
+import {
+  approveEveryJob,
+  newCustomer,
+  newInventoryItem,
+  newTicket,
+  PASSWORD,
+  signUpCustomer,
+  signUpMechanic,
+} from '../testing/fixtures.ts';
 
 let app: TestApp;
 let mechanicToken: string;
@@ -145,6 +153,7 @@ describe('customers.delete keeps the shop records of work done', () => {
       const ticket = await app.as(token).serviceTickets.open(newTicket());
       await app.as(grace).serviceTickets.addPart({ id: ticket.id, inventory_id: item.id, quantity });
       await app.as(grace).serviceTickets.edit({ id: ticket.id, add_ids: [mechanicId], cost: '120.00' });
+      if (status === 'IN_PROGRESS' || status === 'COMPLETED') await approveEveryJob(app, grace, ticket.id);
       const path = {
         PENDING: [],
         CANCELLED: ['CANCELLED'],

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { logIn } from '../auth/accounts.ts';
+import { INVOICE_VIEW_SOURCES, InvoicePage } from '../invoices/invoice.schemas.ts';
+import { listCustomerInvoices } from '../invoices/invoice.service.ts';
 import { ById, CustomerCredentials, PaginationInput, Token } from '../shared/schemas.ts';
 import { ServiceTicketPage, SERVICE_TICKET_VIEW_SOURCES } from '../service-tickets/service-ticket.schemas.ts';
 import { listCustomerTickets } from '../service-tickets/service-ticket.service.ts';
@@ -61,7 +63,7 @@ export const customerRouter = router({
     .output(CustomerPage)
     .query(({ ctx, input }) => customers.listCustomers(ctx.services, input)),
 
-  // Before `byId`: REST paths match in order, and `{id}` would take "my-tickets" and "my-vehicles".
+  // Before `byId`: REST paths match in order, and `{id}` would take "my-tickets", "my-vehicles" and "my-invoices".
   myTickets: customerProcedure
     .meta(
       route({
@@ -91,6 +93,21 @@ export const customerRouter = router({
     .input(PaginationInput)
     .output(VehiclePage)
     .query(({ ctx, input }) => listCustomerVehicles(ctx.services, ctx.caller.id, input)),
+
+  myInvoices: customerProcedure
+    .meta(
+      route({
+        method: 'GET',
+        path: '/customers/my-invoices',
+        rateLimit: 'read',
+        cache: { scope: 'caller', dependsOn: INVOICE_VIEW_SOURCES },
+        tags: ['invoices'],
+        summary: 'Your invoices, newest first, with their payments and refunds',
+      }),
+    )
+    .input(PaginationInput)
+    .output(InvoicePage)
+    .query(({ ctx, input }) => listCustomerInvoices(ctx.services, ctx.caller.id, input)),
 
   byId: authenticatedProcedure
     .meta(
@@ -135,7 +152,7 @@ export const customerRouter = router({
         method: 'DELETE',
         path: '/customers/{id}',
         rateLimit: 'write',
-        invalidates: ['customers', 'serviceTickets', 'assignments', 'inventory', 'vehicles'],
+        invalidates: ['customers', 'serviceTickets', 'assignments', 'inventory', 'vehicles', 'approvals'],
         tags,
         summary: 'Delete your account',
         description:

@@ -111,7 +111,11 @@ export async function deleteCustomer({ db, provider }: Pick<Deps, 'db' | 'provid
       select: {
         id: true,
         status: true,
-        jobs: { select: { lines: { where: { type: 'part' }, select: { inventoryId: true, quantity: true } } } },
+        // A declined job's part lines gave their parts back when it was declined.
+        jobs: {
+          where: { authorization: { not: 'declined' } },
+          select: { lines: { where: { type: 'part' }, select: { inventoryId: true, quantity: true } } },
+        },
       },
     });
     const unworked = tickets.filter((ticket) => !WORKED_ON.includes(ticket.status));

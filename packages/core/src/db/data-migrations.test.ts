@@ -233,3 +233,55 @@ describe(`the estimates migration on ${provider}`, () => {
     expect(await database.query('SELECT id FROM jobs')).toEqual([]);
   });
 });
+
+const APPROVALS = '20261130020238_approvals_invoices';
+
+describe(`the approvals and invoices migration on ${provider}`, () => {
+  it('approves the jobs of tickets started or done (decided when the ticket last changed); the others stay pending', async () => {
+    const database = await migratedUpTo(APPROVALS);
+    await insertCustomer(database, 1);
+    const statuses = ['PENDING', 'IN_PROGRESS', 'COMPLETED', 'CANCELLED'] as const;
+    for (const [index, status] of statuses.entries()) {
+      const id = index + 1;
+      await insertVehicleTicket(database, id, 1);
+      // The statuses are this test's own literals (an enum column on PostgreSQL takes a literal, not a text parameter).
+      await database.query(`UPDATE service_tickets SET status = '${status}' WHERE id = ?`, [id]);
+      for (const position of [1, 2]) {
+        await database.query('INSERT INTO jobs (service_ticket_id, title, position, updated_at) VALUES (?, ?, ?, CURRENT_TIMESTAMP)', [
+          id,
+          `Job ${position}`,
+          position,
+        ]);
+      }
+    }
+
+    expect((await migrateDatabase({ url: database.url })).applied).toEqual(await fromMigration(APPROVALS));
+    // "authorization" is a reserved word: quoted as each database quotes names.
+    const authorization = provider === 'mysql' ? '`authorization`' : '"authorization"';
+    const jobs = await database.query<{ ticket: number | bigint; decision: string; decided_at: unknown; updated_at: unknown }>(
+      `SELECT j.service_ticket_id AS ticket, j.${authorization} AS decision, j.decided_at, t.updated_at
+       FROM jobs j JOIN service_tickets t ON t.id = j.service_ticket_id ORDER BY j.service_ticket_id, j.position`,
+    );
+    expect(jobs.map((job) => [Number(job.ticket), job.decision, job.decided_at === null])).toEqual([
+      [1, 'pending', true],
+      [1, 'pending', true],
+      [2, 'approved', false],
+      [2, 'approved', false],
+      [3, 'approved', false],
+      [3, 'approved', false],
+      [4, 'pending', true],
+      [4, 'pending', true],
+    ]);
+    for (const job of jobs.filter((row) => row.decision === 'approved')) expect(String(job.decided_at)).toBe(String(job.updated_at));
+  });
+
+  it('starts the invoice numbers at 1: the sequence row holds 0', async () => {
+    const database = await migratedUpTo(APPROVALS);
+    expect((await migrateDatabase({ url: database.url })).applied).toEqual(await fromMigration(APPROVALS));
+    const rows = await database.query<{ id: number | bigint; last_number: number | bigint }>(
+      'SELECT id, last_number FROM invoice_sequence',
+    );
+    expect(rows.map((row) => [Number(row.id), Number(row.last_number)])).toEqual([[1, 0]]);
+    expect(await database.query('SELECT id FROM jobs')).toEqual([]);
+  });
+});

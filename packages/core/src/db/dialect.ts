@@ -21,6 +21,36 @@ export async function lockServiceTicket(tx: Transaction, provider: Provider, id:
 }
 
 /**
+ * Locks an invoice's row until the transaction ends, as `lockServiceTicket`
+ * locks a ticket, so that the payments, refunds and voiding of one invoice run
+ * one after the other: each checks the ledger with every earlier write counted.
+ * `by` names the invoice by its number or by one of its payments; the lock is
+ * the transaction's first read (on MySQL a plain read before it would fix an
+ * older snapshot for the ledger reads after it). Resolves to the invoice's id,
+ * or null when there is no such invoice or payment.
+ */
+export async function lockInvoice(
+  tx: Transaction,
+  provider: Provider,
+  by: { number: string } | { paymentId: number },
+): Promise<number | null> {
+  if (provider === 'sqlite') {
+    const row =
+      'number' in by
+        ? await tx.invoice.findUnique({ where: { number: by.number }, select: { id: true } })
+        : await tx.invoice.findFirst({ where: { payments: { some: { id: by.paymentId } } }, select: { id: true } });
+    return row?.id ?? null;
+  }
+  // A join, not a subquery: MySQL reads a subquery of a locking read without a lock, and that read would fix the snapshot.
+  const rows =
+    'number' in by
+      ? await tx.$queryRaw<Array<{ id: number }>>`SELECT id FROM invoices WHERE number = ${by.number} FOR UPDATE`
+      : await tx.$queryRaw<Array<{ id: number }>>`
+          SELECT invoices.id FROM invoices JOIN payments ON payments.invoice_id = invoices.id WHERE payments.id = ${by.paymentId} FOR UPDATE`;
+  return rows[0] ? Number(rows[0].id) : null;
+}
+
+/**
  * Locks a vehicle's row until the transaction ends and reads its latest odometer
  * reading under the lock, so that two readings recorded at once are checked one
  * after the other (neither can pass the "never goes down" rule against a stale

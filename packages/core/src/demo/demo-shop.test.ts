@@ -47,6 +47,38 @@ describe('seedDemoShop', () => {
     expect(brakes.total).toBe(brakes.totals.total);
   });
 
+  it("records the customers' decisions before work starts: in the portal, or by phone with the service writer; one job declined", async () => {
+    const { token } = await app.as().mechanics.logIn(DEMO_SERVICE_WRITER);
+    const writer = await app.as(token).me.get();
+    const { items } = await app.as(token).serviceTickets.list({ per_page: 100 });
+    for (const ticket of items.filter((item) => item.status === 'IN_PROGRESS' || item.status === 'COMPLETED')) {
+      expect(
+        ticket.jobs.map((job) => job.authorization),
+        ticket.title,
+      ).toEqual(['approved']);
+    }
+    const engine = items.find((ticket) => ticket.title === 'Engine misfire')!;
+    const [approval] = (await app.as(token).approvals.list({ id: engine.id })).items;
+    expect(approval).toMatchObject({ method: 'phone', recorded_by: { kind: 'staff', id: writer.id }, contact_name: 'Jordan Lee' });
+    const timingBelt = items.find((ticket) => ticket.title === 'Timing belt due')!;
+    expect(timingBelt).toMatchObject({ status: 'PENDING', total: '0.00', parts: [] });
+    expect(timingBelt.jobs[0]).toMatchObject({ authorization: 'declined', decline_reason: 'Next month, after the holidays' });
+  });
+
+  it("invoices the completed tickets: the demo customer's paid by card, the other one partly paid in cash", async () => {
+    const { token } = await app.as().mechanics.logIn(DEMO_MECHANIC);
+    const { items } = await app.as(token).invoices.list({});
+    expect(
+      items.map(({ customer, status, payments }) => ({ customer: customer.email, status, methods: payments.map((p) => p.method) })),
+    ).toEqual([
+      { customer: 'tom.becker@example.com', status: 'partially_paid', methods: ['cash'] },
+      { customer: DEMO_CUSTOMER.email, status: 'paid', methods: ['card'] },
+    ]);
+    expect(items[0]).toMatchObject({ paid: '100.00' });
+    const customer = await app.as().customers.logIn(DEMO_CUSTOMER);
+    expect((await app.as(customer.token).customers.myInvoices({})).items).toEqual([items[1]]);
+  });
+
   it('gives every customer a vehicle with a VIN that passes every rule, and puts each ticket on its vehicle', async () => {
     const vehicles = await app.services.db.vehicle.findMany({
       select: { vin: true, customerId: true, make: true, _count: { select: { tickets: true } } },

@@ -1,10 +1,14 @@
+import { createApproval } from '../approvals/approval.service.ts';
 import { AppError } from '../errors.ts';
 import { assignMechanic } from '../assignments/assignment.service.ts';
 import { registerCustomer } from '../customers/customer.service.ts';
 import { addInventoryItem } from '../inventory/inventory.service.ts';
+import { issueInvoice } from '../invoices/invoice.service.ts';
 import { registerMechanic } from '../mechanics/mechanic.service.ts';
+import { recordPayment } from '../payments/payment.service.ts';
 import { addJob, addLine, addPartLine } from '../service-tickets/estimate.service.ts';
-import { editTicket, openTicket } from '../service-tickets/service-ticket.service.ts';
+import { editTicket, getTicket, openTicket } from '../service-tickets/service-ticket.service.ts';
+import { parseCents } from '../shared/money.ts';
 import { updateSettings } from '../shop/shop.service.ts';
 import type { TicketStatus } from '../service-tickets/service-ticket.schemas.ts';
 import type { AppServices } from '../app-services.ts';
@@ -119,6 +123,12 @@ interface DemoTicket {
   status: TicketStatus[];
   /** Hours of labor (in hundredths) on the ticket's job, at the shop's labor rate. */
   labor: number;
+  /**
+   * The customer's decision on the job, before its status moves (work starts on
+   * approved jobs only): in the portal, or told the service writer on the phone;
+   * with a reason, declined.
+   */
+  decision?: { by: 'portal' | 'phone'; declined?: string };
 }
 
 const TICKETS: DemoTicket[] = [
@@ -135,6 +145,7 @@ const TICKETS: DemoTicket[] = [
     ],
     status: ['IN_PROGRESS', 'COMPLETED'],
     labor: 1_50,
+    decision: { by: 'portal' },
   },
   {
     customer: 0,
@@ -150,6 +161,7 @@ const TICKETS: DemoTicket[] = [
     ],
     status: ['IN_PROGRESS'],
     labor: 1_00,
+    decision: { by: 'portal' },
   },
   {
     customer: 1,
@@ -162,6 +174,7 @@ const TICKETS: DemoTicket[] = [
     parts: [[5, 4]],
     status: ['IN_PROGRESS'],
     labor: 2_25,
+    decision: { by: 'phone' },
   },
   {
     customer: 2,
@@ -173,6 +186,7 @@ const TICKETS: DemoTicket[] = [
     parts: [[7, 1]],
     status: [],
     labor: 2_50,
+    decision: { by: 'phone', declined: 'Next month, after the holidays' },
   },
   {
     customer: 3,
@@ -184,6 +198,7 @@ const TICKETS: DemoTicket[] = [
     parts: [[8, 1]],
     status: ['IN_PROGRESS', 'COMPLETED'],
     labor: 50,
+    decision: { by: 'phone' },
   },
   {
     customer: 4,
@@ -212,10 +227,48 @@ const TICKETS: DemoTicket[] = [
   },
 ];
 
+/** The completed tickets, invoiced at the desk: one paid in full by card, one with a cash deposit (in cents). */
+const INVOICES: Array<{ customer: number; title: string; paid: 'in full' | number; method: 'card' | 'cash'; reference?: string }> = [
+  { customer: 0, title: 'Brakes squeal', paid: 'in full', method: 'card', reference: 'ch_demo_3MmlLrLkdIwHu7ix' },
+  { customer: 3, title: 'Battery dead', paid: 100_00, method: 'cash' },
+];
+
 const DEMO_SETTINGS = {
   tax_rates: { parts: 8875, fees: 8875 },
   shop_supplies: { percent_of_labor: 5000, cap: 25_00, taxable: true },
 };
+
+/** Where the demo's approvals come from. */
+const DEMO_REQUEST = { clientIp: '127.0.0.1', userAgent: 'Mechanic Shop demo seed' };
+
+/**
+ * Records the customer's decision on a demo ticket's job at its current
+ * estimate version, as `approvals.create` does: by the customer in the portal,
+ * or by the service writer on the phone, with whom they spoke and the number called.
+ */
+async function decideDemoJob(
+  services: AppServices,
+  ticketId: number,
+  { by, declined }: NonNullable<DemoTicket['decision']>,
+  customer: { id: number; name: string; phone: string },
+  writer: StaffPrincipal,
+): Promise<void> {
+  const { estimate_version, jobs } = await getTicket(services, writer, ticketId);
+  const decisions = jobs.map((job) => ({
+    job_id: job.id,
+    decision: declined ? ('decline' as const) : ('approve' as const),
+    reason: declined,
+  }));
+  const common = { id: ticketId, estimate_version, decisions, signature_name: customer.name };
+  if (by === 'portal') await createApproval(services, { role: 'customer', id: customer.id }, DEMO_REQUEST, common);
+  else
+    await createApproval(services, writer, DEMO_REQUEST, {
+      ...common,
+      method: 'phone',
+      contact_name: customer.name,
+      contact_phone: customer.phone,
+    });
+}
 
 /** The shop's first owner, as a caller; `null` while the shop has no staff. */
 async function shopOwner({ db }: AppServices): Promise<StaffPrincipal | null> {
@@ -235,7 +288,9 @@ export interface SeedReport {
  * Fills a database with a small, realistic shop: four mechanics (an owner, a
  * service writer and two technicians), five
  * customers with a vehicle each, ten parts, the shop's tax rates and seven tickets in every status, with
- * assignments and a priced job each (labor and part lines). Deterministic and idempotent: what exists already (by email, part
+ * assignments and a priced job each (labor and part lines), approved before work started on it (one
+ * declined, for the follow-up list); the completed ones invoiced, one paid and one partly paid.
+ * Deterministic and idempotent: what exists already (by email, part
  * name, VIN, or customer and ticket title) is left alone, so running it again adds
  * nothing. Everything goes through the domain functions, with their rules.
  */
@@ -254,8 +309,9 @@ export async function seedDemoShop(services: AppServices): Promise<SeedReport> {
     mechanicIds.push((await registerMechanic(services, await shopOwner(services), mechanic)).id);
     created.mechanics++;
   }
-  // The shop's work is done as its owner, who may do all of it.
+  // The shop's work is done as its owner, who may do all of it; the service writer takes the customers' calls.
   const owner = (await shopOwner(services))!;
+  const writer: StaffPrincipal = { role: 'mechanic', id: mechanicIds[1]!, staffRole: 'service_writer' };
 
   const customerIds: number[] = [];
   for (const customer of CUSTOMERS) {
@@ -314,8 +370,23 @@ export async function seedDemoShop(services: AppServices): Promise<SeedReport> {
         if (!(error instanceof AppError && error.problem === 'insufficient_stock')) throw error;
       });
     }
+    if (ticket.decision) {
+      const customer = { id: customerId, ...CUSTOMERS[ticket.customer]! };
+      await decideDemoJob(services, id, ticket.decision, customer, writer);
+    }
     for (const status of ticket.status) await editTicket(services, owner, { id, status });
     created.tickets++;
+  }
+
+  for (const { customer, title, paid, method, reference } of INVOICES) {
+    const ticket = await db.serviceTicket.findFirst({
+      where: { customerId: customerIds[customer]!, title, status: 'COMPLETED', invoices: { none: {} } },
+      select: { id: true },
+    });
+    if (!ticket) continue;
+    const invoice = await issueInvoice(services, writer, ticket.id);
+    const amount = paid === 'in full' ? parseCents(invoice.balance)! : paid;
+    await recordPayment(services, writer, { number: invoice.number, amount, method, reference });
   }
   return created;
 }

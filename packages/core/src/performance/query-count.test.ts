@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCaller } from '../caller.ts';
+import { createCaller, createDocumentCaller } from '../caller.ts';
+import { Invoice, InvoiceSnapshot } from '../invoices/invoice.schemas.ts';
 import { listProcedures } from '../router.ts';
 import type { RunningServices } from '../services.ts';
 import { createTestApp, statementLog, type StatementLog } from '../testing/index.ts';
@@ -21,6 +23,8 @@ interface ShopSize {
   tickets: number;
   /** Of the first vehicle. */
   readings: number;
+  /** Of the first ticket, each with a decision on its job. */
+  approvals: number;
   mechanicsPerTicket: number;
   partsPerTicket: number;
 }
@@ -32,6 +36,7 @@ const SMALL: ShopSize = {
   vehicles: 1,
   tickets: 1,
   readings: 1,
+  approvals: 1,
   mechanicsPerTicket: 1,
   partsPerTicket: 1,
 };
@@ -42,6 +47,7 @@ const LARGE: ShopSize = {
   vehicles: 30,
   tickets: 60,
   readings: 30,
+  approvals: 30,
   mechanicsPerTicket: 3,
   partsPerTicket: 4,
 };
@@ -51,6 +57,10 @@ interface Shop {
   /** A new caller for each read, so that each one authenticates as a request would. */
   asMechanic(): ReturnType<typeof createCaller>;
   asCustomer(): ReturnType<typeof createCaller>;
+  /** The last mechanic, made the shop's owner, for the owner's routes. */
+  asOwner(): ReturnType<typeof createCaller>;
+  /** The printable documents' procedures, as the first customer. */
+  documentsAsCustomer(): ReturnType<typeof createDocumentCaller>;
   close(): Promise<void>;
 }
 
@@ -62,10 +72,14 @@ async function openShop(size: ShopSize): Promise<Shop> {
   await fill(services.db, size);
   const mechanicToken = (await services.tokens.issue({ role: 'mechanic', id: 1, tokenVersion: 0 })).token;
   const customerToken = (await services.tokens.issue({ role: 'customer', id: 1, tokenVersion: 0 })).token;
+  await services.db.mechanic.update({ where: { id: size.mechanics }, data: { role: 'owner' } });
+  const ownerToken = (await services.tokens.issue({ role: 'mechanic', id: size.mechanics, tokenVersion: 0 })).token;
   return {
     statements,
     asMechanic: () => createCaller(services, { token: mechanicToken }),
     asCustomer: () => createCaller(services, { token: customerToken }),
+    asOwner: () => createCaller(services, { token: ownerToken }),
+    documentsAsCustomer: () => createDocumentCaller(services, { token: customerToken }),
     close: running.close,
   };
 }
@@ -118,7 +132,89 @@ async function fill(db: RunningServices['services']['db'], size: ShopSize): Prom
       })),
     ),
   });
+  // The first ticket's approvals, each approving its job.
+  await db.approval.createMany({
+    data: range(size.approvals).map((id) => ({
+      id,
+      serviceTicketId: 1,
+      estimateVersion: 0,
+      method: 'portal' as const,
+      recordedByKind: 'customer' as const,
+      recordedById: 1,
+      signatureName: 'Person 1',
+      approvedAmountCents: 8_000,
+      clientIp: '127.0.0.1',
+    })),
+  });
+  await db.approvalDecision.createMany({
+    data: range(size.approvals).map((approvalId) => ({
+      approvalId,
+      jobId: 1,
+      jobTitle: 'General',
+      decision: 'approve' as const,
+      amountCents: 8_000,
+    })),
+  });
+  // An invoice of 100.00 per ticket, paid in as many payments of 1.00 as the ticket has parts, each refunded 0.50.
+  const snapshot = JSON.stringify(InvoiceSnapshot.parse((Invoice.meta() as { example: unknown }).example));
+  const zero = { laborCents: 0, partsCents: 0, feesCents: 0, subletCents: 0, suppliesCents: 0, discountsCents: 0 };
+  const untaxed = { taxLaborCents: 0, taxPartsCents: 0, taxFeesCents: 0, taxSubletCents: 0, subtotalCents: 10_000, totalCents: 10_000 };
+  await db.invoice.createMany({
+    data: range(size.tickets).map((id) => ({
+      id,
+      number: `INV-${id}`,
+      sequence: id,
+      serviceTicketId: id,
+      customerId: 1,
+      liveTicketId: id,
+      issuedById: 1,
+      snapshot,
+      ...zero,
+      ...untaxed,
+    })),
+  });
+  await db.payment.createMany({
+    data: range(size.tickets).flatMap((invoiceId) =>
+      range(size.partsPerTicket).map(() => ({ invoiceId, amountCents: 100, method: 'cash' as const, recordedById: 1 })),
+    ),
+  });
+  const payments = await db.payment.findMany({ select: { id: true } });
+  await db.refund.createMany({ data: payments.map(({ id }) => ({ paymentId: id, amountCents: 50, reason: 'Goodwill', recordedById: 1 })) });
+  // A declined job per ticket to follow up, with a fee line (not a part: tickets list their part lines).
+  await db.job.createMany({
+    data: range(size.tickets).map((ticket) => ({
+      id: size.tickets + ticket,
+      serviceTicketId: ticket,
+      title: 'Timing belt',
+      position: 2,
+      authorization: 'declined' as const,
+      decidedAt: new Date('2026-12-01T10:00:00.000Z'),
+      declineReason: 'Later',
+      followUpOn: new Date(Date.UTC(2026, 11, 1 + ticket)),
+    })),
+  });
+  await db.line.createMany({
+    data: range(size.tickets).map((ticket) => ({
+      jobId: size.tickets + ticket,
+      type: 'fee' as const,
+      description: 'Coolant',
+      amountCents: 1_500,
+    })),
+  });
+  // The first ticket's approval link, at its estimate_version.
+  await db.approvalLink.create({
+    data: {
+      serviceTicketId: 1,
+      tokenHash: createHash('sha256').update(LINK_TOKEN).digest('hex'),
+      estimateVersion: 0,
+      expiresAt: new Date(Date.now() + 3_600_000),
+      createdById: 1,
+    },
+  });
 }
+
+/** The token of the first ticket's approval link. */
+const LINK_TOKEN = 'query-count-approval-link-token';
 
 interface Read {
   /** Sends the read; resolves to the number of rows it returned. */
@@ -130,6 +226,11 @@ interface Read {
 }
 
 const PAGE = { page: 1, per_page: 20 };
+/** A report period from yesterday to tomorrow (UTC). */
+const aroundToday = () => {
+  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+  return { from: day(-1), to: day(1) };
+};
 const pageOf = (total: number) => Math.min(total, PAGE.per_page);
 const one = () => 1;
 
@@ -210,6 +311,43 @@ const READS: Record<string, Read> = {
     },
     rows: (size) => size.tickets + size.readings,
   },
+  'approvalLinks.view': {
+    send: async (shop) => (await shop.asCustomer().approvalLinks.view({ token: LINK_TOKEN })).jobs.flatMap((job) => job.lines).length,
+    rows: (size) => size.partsPerTicket + 1,
+  },
+  'declinedWork.list': {
+    send: async (shop) => (await shop.asMechanic().declinedWork.list(PAGE)).items.length,
+    rows: (size) => pageOf(size.tickets),
+  },
+  'approvals.list': {
+    send: async (shop) => (await shop.asCustomer().approvals.list({ id: 1, ...PAGE })).items.length,
+    rows: (size) => pageOf(size.approvals),
+  },
+  'invoices.list': {
+    send: async (shop) => (await shop.asMechanic().invoices.list({ status: 'partially_paid', ...PAGE })).items.length,
+    rows: (size) => pageOf(size.tickets),
+  },
+  'invoices.byNumber': {
+    send: async (shop) => (await shop.asCustomer().invoices.byNumber({ number: 'INV-1' })).payments.length,
+    rows: (size) => size.partsPerTicket,
+  },
+  'customers.myInvoices': {
+    send: async (shop) => (await shop.asCustomer().customers.myInvoices(PAGE)).items.length,
+    rows: (size) => pageOf(size.tickets),
+  },
+  'reports.sales': {
+    // Every invoice, payment and refund of the shop is in the period (issued and paid today).
+    send: async (shop) => (await shop.asOwner().reports.sales(aroundToday())).invoice_count,
+    rows: (size) => size.tickets,
+  },
+  'documents.invoicePdf': {
+    send: async (shop) => ((await shop.documentsAsCustomer().documents.invoicePdf({ number: 'INV-1' })).bytes.length > 0 ? 1 : 0),
+    rows: one,
+  },
+  'documents.estimatePdf': {
+    send: async (shop) => ((await shop.documentsAsCustomer().documents.estimatePdf({ id: 1 })).bytes.length > 0 ? 1 : 0),
+    rows: one,
+  },
   'me.get': {
     send: async (shop) => ((await shop.asMechanic().me.get()) ? 1 : 0),
     rows: one,
@@ -240,6 +378,11 @@ describe('every GET route issues a fixed number of SQL statements, whatever the 
 
   beforeAll(async () => {
     [small, large] = await Promise.all([openShop(SMALL), openShop(LARGE)]);
+    // Each account's first call looks it up, then it is remembered briefly; the small shop's owner is also its
+    // mechanic. Every account of both shops is looked up once before anything is measured.
+    await Promise.all(
+      [small, large].flatMap((shop) => [shop.asOwner(), shop.asMechanic(), shop.asCustomer()].map((caller) => caller.me.get())),
+    );
   });
   afterAll(async () => {
     await Promise.all([small?.close(), large?.close()]);

@@ -37,6 +37,20 @@ describe('the in-memory rate limiter', () => {
     expect((await limiter.consume('read', '10.0.0.1', { global: 2 })).allowed).toBe(false);
   });
 
+  it('gives the approval-link routes a strict budget of their own, named approval-link', async () => {
+    const limiter = createRateLimiter({ ...settings, approvalLink: { points: 2, seconds: 600 } }, { keyPrefix: 'unit' });
+    const first = await limiter.consume('approvalLink', '10.0.0.1', { global: 0 });
+    expect(first.headers['RateLimit-Policy']).toBe('"approval-link";q=2;w=600');
+    expect(first.headers.RateLimit).toMatch(/^"approval-link";r=1;t=\d+$/);
+    expect((await limiter.consume('approvalLink', '10.0.0.1', { global: 0 })).allowed).toBe(true);
+    const refused = await limiter.consume('approvalLink', '10.0.0.1', { global: 0 });
+    expect(refused.allowed).toBe(false);
+    expect(Number(refused.headers['Retry-After'])).toBeGreaterThanOrEqual(1);
+    // Other routes and other clients keep their budgets.
+    expect((await limiter.consume('write', '10.0.0.1', { global: 0 })).allowed).toBe(true);
+    expect((await limiter.consume('approvalLink', '10.0.0.2', { global: 0 })).allowed).toBe(true);
+  });
+
   it('limits wrong passwords for one account from any client, but never locks out a client that logged in before', async () => {
     const limiter = createRateLimiter(settings, { keyPrefix: 'unit' });
     const known = await limiter.checkLogin(SCOPE, 'ada@example.com', '10.0.0.9');

@@ -10,9 +10,10 @@ export interface Quota {
 
 /**
  * What a route counts against, on top of the global per-client budget that every
- * request spends: writes, registrations and logins have stricter budgets of their own.
+ * request spends: writes, registrations and logins have stricter budgets of their own,
+ * and so do the approval-link routes, whose path holds the only secret a caller shows.
  */
-export type RateLimitPolicy = 'read' | 'write' | 'register' | 'login';
+export type RateLimitPolicy = 'read' | 'write' | 'register' | 'login' | 'approvalLink';
 
 export interface RateLimitSettings {
   /** Every request (a tRPC batch: every call), per client. */
@@ -35,6 +36,8 @@ export interface RateLimitSettings {
   loginPerAccountClient: Quota;
   /** Distinct accounts one client may get a password wrong for. */
   loginAccountsPerClient: Quota;
+  /** Reads and uses of approval links (`/approvals/{token}`), per client: guessing tokens is slowed to a crawl. */
+  approvalLink: Quota;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
@@ -45,6 +48,7 @@ export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   loginPerAccount: { points: 20, seconds: 900 },
   loginPerAccountClient: { points: 4, seconds: 900 },
   loginAccountsPerClient: { points: 10, seconds: 900 },
+  approvalLink: { points: 30, seconds: 600 },
 };
 
 type BucketName = keyof RateLimitSettings;
@@ -55,6 +59,7 @@ const BUCKETS_BY_POLICY: Record<RateLimitPolicy, BucketName[]> = {
   write: ['write'],
   register: ['register'],
   login: ['loginPerClient'],
+  approvalLink: ['approvalLink'],
 };
 
 /** The policy names in the RateLimit-Policy and RateLimit header fields. */
@@ -66,6 +71,7 @@ const FIELD_NAMES: Record<BucketName, string> = {
   loginPerAccount: 'login-account',
   loginPerAccountClient: 'login-account-client',
   loginAccountsPerClient: 'login-accounts',
+  approvalLink: 'approval-link',
 };
 
 /**

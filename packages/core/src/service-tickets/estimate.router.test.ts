@@ -58,6 +58,7 @@ describe('shop settings', () => {
       tax_rates: { labor: '0.000', parts: '0.000', fees: '0.000', sublet: '0.000' },
       shop_supplies: { percent_of_labor: '0.000', cap: '0.00', taxable: false },
       declined_follow_up_days: 14,
+      invoice_prefix: 'INV-',
     };
     for (const { token } of [owner, writer, technician]) expect(await app.as(token).shop.settings()).toEqual(defaults);
     expect(await reasonOf(app.as(ada.token).shop.settings())).toBe('forbidden');

@@ -177,6 +177,15 @@ export const Line = z
   .meta({ id: 'Line' });
 export type Line = z.output<typeof Line>;
 
+export const JOB_AUTHORIZATIONS = ['pending', 'approved', 'declined'] as const;
+export const JobAuthorization = z.enum(JOB_AUTHORIZATIONS).meta({
+  id: 'JobAuthorization',
+  description:
+    "The customer's decision on the job. New jobs are pending; a change to an approved or declined job's lines makes it pending " +
+    'again (a new offer, to approve again).',
+});
+export type JobAuthorization = z.output<typeof JobAuthorization>;
+
 export const Job = z
   .object({
     id: Id,
@@ -185,8 +194,20 @@ export const Job = z
     cause: z.string(),
     correction: z.string(),
     pay_type: PayType,
+    authorization: JobAuthorization,
+    decided_at: z.iso.datetime().nullable().meta({ description: 'When the current authorization was recorded (null while pending).' }),
+    approval_id: Id.nullable().meta({ description: 'The approval record that decided it (null while pending).' }),
+    decline_reason: z.string().nullable().meta({ description: 'Declined: why, as the customer said it.' }),
+    follow_up_on: z.iso
+      .date()
+      .nullable()
+      .meta({ description: "Declined: the day to follow it up (the decline day + the shop's declined_follow_up_days)." }),
+    revived_at: z.iso.datetime().nullable().meta({ description: 'Declined: when the job was brought back into a ticket.' }),
     lines: z.array(Line),
     totals: EstimateTotals,
   })
-  .meta({ id: 'Job' });
+  .meta({
+    id: 'Job',
+    description: "A declined job shows its own totals (priced on its own) and is left out of the ticket's totals.",
+  });
 export type Job = z.output<typeof Job>;

@@ -6,7 +6,15 @@ import { AppError } from '../errors.ts';
 import { MAX_QUANTITY } from '../shared/limits.ts';
 import { readSettings } from '../shop/shop.service.ts';
 import type { AppServices } from '../app-services.ts';
-import { lineFieldErrors, PRICING_FIELDS, type JobEdit, type LineEdit, type NewJob, type NewLine } from './estimate.schemas.ts';
+import {
+  lineFieldErrors,
+  PRICING_FIELDS,
+  type JobAuthorization,
+  type JobEdit,
+  type LineEdit,
+  type NewJob,
+  type NewLine,
+} from './estimate.schemas.ts';
 import type { NewPartLine, ServiceTicket } from './service-ticket.schemas.ts';
 import { readTicket, requireAssignedTechnician } from './service-ticket.service.ts';
 
@@ -49,7 +57,7 @@ export async function requireNotInvoiced(tx: Transaction, ticketId: number): Pro
 }
 
 /** Takes units from stock with one conditional update, so that concurrent takers can never oversell it. */
-async function takeStock(tx: Transaction, inventoryId: number, quantity: number): Promise<void> {
+export async function takeStock(tx: Transaction, inventoryId: number, quantity: number): Promise<void> {
   const taken = await tx.inventoryItem.updateMany({
     where: { id: inventoryId, quantity: { gte: quantity } },
     data: { quantity: { decrement: quantity } },
@@ -74,17 +82,70 @@ async function restock(tx: Transaction, inventoryId: number, quantity: number): 
   }
 }
 
-async function requireJob(tx: Transaction, ticketId: number, jobId: number): Promise<void> {
-  if (!(await tx.job.count({ where: { id: jobId, serviceTicketId: ticketId } }))) {
-    throw new AppError('not_found', `No job ${jobId} on service ticket ${ticketId}`);
-  }
+/** A job of the ticket (404 otherwise), with the customer's decision on it. */
+async function jobOnTicket(tx: Transaction, ticketId: number, jobId: number): Promise<{ authorization: JobAuthorization }> {
+  const job = await tx.job.findFirst({ where: { id: jobId, serviceTicketId: ticketId }, select: { authorization: true } });
+  if (!job) throw new AppError('not_found', `No job ${jobId} on service ticket ${ticketId}`);
+  return job;
 }
 
-async function addJobRow(tx: Transaction, ticketId: number, job: { title: string; concern?: string; payType?: NewJob['pay_type'] }) {
+/**
+ * Whether a job's part lines hold their parts out of stock: a declined job's
+ * gave them back when it was declined, so changing or deleting its lines moves
+ * no stock (nothing is put back or taken twice).
+ */
+function holdsStock(authorization: JobAuthorization): boolean {
+  return authorization !== 'declined';
+}
+
+async function partLinesOf(tx: Transaction, jobId: number): Promise<Array<{ inventoryId: number; quantity: number }>> {
+  const lines = await tx.line.findMany({
+    where: { jobId, type: 'part' },
+    select: { inventoryId: true, quantity: true },
+    orderBy: { id: 'asc' },
+  });
+  return lines.map((line) => ({ inventoryId: line.inventoryId!, quantity: line.quantity! }));
+}
+
+/** A job's part lines take their parts from stock (409 insufficient_stock when short): a declined job approved or offered again. */
+export async function takeJobStock(tx: Transaction, jobId: number): Promise<void> {
+  for (const part of await partLinesOf(tx, jobId)) await takeStock(tx, part.inventoryId, part.quantity);
+}
+
+/** A job's part lines put their parts back in stock; the lines stay on the job: a job declined. */
+export async function restockJob(tx: Transaction, jobId: number): Promise<void> {
+  for (const part of await partLinesOf(tx, jobId)) await restock(tx, part.inventoryId, part.quantity);
+}
+
+/** A job no longer decided: the fields of its decision cleared. */
+const UNDECIDED = {
+  authorization: 'pending',
+  decidedAt: null,
+  approvalId: null,
+  declineReason: null,
+  followUpOn: null,
+} as const satisfies Prisma.JobUncheckedUpdateInput;
+
+/**
+ * A job's lines changed (after the change, in its transaction): its price is
+ * no longer the one the customer decided on, so an approved or declined job is
+ * a new offer, pending until the customer decides again. A declined job's part
+ * lines, which held no stock, take it again (409 insufficient_stock when short).
+ * A change of its title, concern, cause, correction or pay type is none: it
+ * prices nothing.
+ */
+async function reofferJob(tx: Transaction, jobId: number, authorization: JobAuthorization): Promise<void> {
+  if (authorization === 'pending') return;
+  if (authorization === 'declined') await takeJobStock(tx, jobId);
+  await tx.job.update({ where: { id: jobId }, data: UNDECIDED, select: { id: true } });
+}
+
+/** A new job (pending) after the ticket's others. */
+export async function addJobRow(tx: Transaction, ticketId: number, job: { title: string; concern?: string; payType?: NewJob['pay_type'] }) {
   const last = await tx.job.findFirst({ where: { serviceTicketId: ticketId }, orderBy: { position: 'desc' }, select: { position: true } });
   return tx.job.create({
     data: { serviceTicketId: ticketId, title: job.title, concern: job.concern, payType: job.payType, position: (last?.position ?? 0) + 1 },
-    select: { id: true },
+    select: { id: true, authorization: true },
   });
 }
 
@@ -105,7 +166,7 @@ export function editJob(deps: Deps, caller: StaffPrincipal, { id, job_id, ...edi
   const given = (['title', 'concern', 'pay_type'] as const).filter((field) => edit[field] !== undefined);
   forbidTechnician(caller, given, 'they record the cause and correction of a job; owners and service writers the rest');
   return changingEstimate(deps, caller, id, async (tx) => {
-    await requireJob(tx, id, job_id);
+    await jobOnTicket(tx, id, job_id);
     await tx.job.update({
       where: { id: job_id },
       data: { title: edit.title, concern: edit.concern, cause: edit.cause, correction: edit.correction, payType: edit.pay_type },
@@ -114,12 +175,11 @@ export function editJob(deps: Deps, caller: StaffPrincipal, { id, job_id, ...edi
   });
 }
 
-/** Deletes a job with its lines; its part lines go back to stock. */
+/** Deletes a job with its lines; its part lines go back to stock (a declined job's are there already). */
 export function deleteJob(deps: Deps, caller: StaffPrincipal, { id, job_id }: { id: number; job_id: number }): Promise<ServiceTicket> {
   return changingEstimate(deps, caller, id, async (tx) => {
-    await requireJob(tx, id, job_id);
-    const parts = await tx.line.findMany({ where: { jobId: job_id, type: 'part' }, select: { inventoryId: true, quantity: true } });
-    for (const part of parts) await restock(tx, part.inventoryId!, part.quantity!);
+    const job = await jobOnTicket(tx, id, job_id);
+    if (holdsStock(job.authorization)) await restockJob(tx, job_id);
     await tx.job.delete({ where: { id: job_id }, select: { id: true } });
   });
 }
@@ -142,7 +202,8 @@ function discountColumns(discount: LineEdit['discount']) {
  * Adds a line to a job. A labor line without a rate gets the shop's labor rate,
  * a part line without a unit price the item's price, both fixed on the line from
  * then on; a part line takes its quantity from stock. Technicians (assigned to
- * the ticket) add labor and part lines at those prices only.
+ * the ticket) add labor and part lines at those prices only. The job becomes
+ * pending (`reofferJob`).
  */
 export function addLine(deps: Deps, caller: StaffPrincipal, { id, job_id, ...line }: NewLine): Promise<ServiceTicket> {
   if (caller.staffRole === 'technician' && (line.type === 'fee' || line.type === 'sublet')) {
@@ -154,7 +215,7 @@ export function addLine(deps: Deps, caller: StaffPrincipal, { id, job_id, ...lin
     'prices and discounts are for owners and service writers',
   );
   return changingEstimate(deps, caller, id, async (tx) => {
-    await requireJob(tx, id, job_id);
+    const { authorization } = await jobOnTicket(tx, id, job_id);
     const common = { description: line.description, taxable: line.taxable, ...discountColumns(line.discount) };
     switch (line.type) {
       case 'labor': {
@@ -164,11 +225,12 @@ export function addLine(deps: Deps, caller: StaffPrincipal, { id, job_id, ...lin
           data: { ...common, jobId: job_id, type: 'labor', hoursHundredths: line.hours, rateCents, technicianId: line.technician_id },
           select: { id: true },
         });
-        return;
+        break;
       }
       case 'part': {
-        await createPartLine(tx, job_id, line.inventory_id!, line.quantity!, line.unit_price, common);
-        return;
+        const part = { inventoryId: line.inventory_id!, quantity: line.quantity!, unitPriceCents: line.unit_price };
+        await createPartLine(tx, job_id, part, holdsStock(authorization), common);
+        break;
       }
       default:
         await tx.line.create({
@@ -176,20 +238,21 @@ export function addLine(deps: Deps, caller: StaffPrincipal, { id, job_id, ...lin
           select: { id: true },
         });
     }
+    await reofferJob(tx, job_id, authorization);
   });
 }
 
+/** A part line, at the item's price unless one is given; it takes its quantity from stock when `takesStock`. */
 async function createPartLine(
   tx: Transaction,
   jobId: number,
-  inventoryId: number,
-  quantity: number,
-  unitPriceCents: number | undefined,
+  { inventoryId, quantity, unitPriceCents }: { inventoryId: number; quantity: number; unitPriceCents?: number },
+  takesStock: boolean,
   common: Pick<Prisma.LineUncheckedCreateInput, 'description' | 'taxable' | 'discountPercentThousandths' | 'discountCents'> = {},
 ): Promise<void> {
   const item = await tx.inventoryItem.findUnique({ where: { id: inventoryId }, select: { priceCents: true } });
   if (!item) throw new AppError('not_found', `No inventory item with id ${inventoryId}`);
-  await takeStock(tx, inventoryId, quantity);
+  if (takesStock) await takeStock(tx, inventoryId, quantity);
   await tx.line.create({
     data: { ...common, type: 'part', jobId, inventoryId, quantity, unitPriceCents: unitPriceCents ?? item.priceCents },
     select: { id: true },
@@ -199,15 +262,16 @@ async function createPartLine(
 async function lineOnTicket(tx: Transaction, ticketId: number, jobId: number, lineId: number) {
   const line = await tx.line.findFirst({
     where: { id: lineId, jobId, job: { serviceTicketId: ticketId } },
-    select: { type: true, inventoryId: true, quantity: true },
+    select: { type: true, inventoryId: true, quantity: true, job: { select: { authorization: true } } },
   });
   if (!line) throw new AppError('not_found', `No line ${lineId} in job ${jobId} of service ticket ${ticketId}`);
-  return line;
+  return { ...line, authorization: line.job.authorization };
 }
 
 /**
  * Changes a line's fields (those of its type). A part line's quantity moves stock by the difference;
  * another part puts the old one back in stock and takes the new one, at its price unless `unit_price` is given.
+ * The job becomes pending (`reofferJob`).
  */
 export function editLine(deps: Deps, caller: StaffPrincipal, { id, job_id, line_id, ...edit }: LineEdit): Promise<ServiceTicket> {
   return changingEstimate(deps, caller, id, async (tx) => {
@@ -215,15 +279,18 @@ export function editLine(deps: Deps, caller: StaffPrincipal, { id, job_id, line_
     const errors = lineFieldErrors(line.type, edit, false);
     if (errors.length > 0) throw new AppError('validation_failed', `Fields a ${line.type} line does not have`, { fields: errors });
     await requireTechnician(tx, edit.technician_id);
+    const movesStock = holdsStock(line.authorization);
     let swappedPrice: number | undefined;
     if (edit.inventory_id !== undefined && edit.inventory_id !== line.inventoryId) {
       // Another part: the old one goes back to stock, the new one is taken, at its price unless one is given.
       const item = await tx.inventoryItem.findUnique({ where: { id: edit.inventory_id }, select: { priceCents: true } });
       if (!item) throw new AppError('not_found', `No inventory item with id ${edit.inventory_id}`);
-      await restock(tx, line.inventoryId!, line.quantity!);
-      await takeStock(tx, edit.inventory_id, edit.quantity ?? line.quantity!);
+      if (movesStock) {
+        await restock(tx, line.inventoryId!, line.quantity!);
+        await takeStock(tx, edit.inventory_id, edit.quantity ?? line.quantity!);
+      }
       swappedPrice = item.priceCents;
-    } else if (edit.quantity !== undefined && line.type === 'part') {
+    } else if (edit.quantity !== undefined && line.type === 'part' && movesStock) {
       const difference = edit.quantity - line.quantity!;
       if (difference > 0) await takeStock(tx, line.inventoryId!, difference);
       if (difference < 0) await restock(tx, line.inventoryId!, -difference);
@@ -245,10 +312,11 @@ export function editLine(deps: Deps, caller: StaffPrincipal, { id, job_id, line_
       },
       select: { id: true },
     });
+    await reofferJob(tx, job_id, line.authorization);
   });
 }
 
-/** Deletes a line; a part line's quantity goes back to stock. */
+/** Deletes a line; a part line's quantity goes back to stock. The job becomes pending (`reofferJob`). */
 export function deleteLine(
   deps: Deps,
   caller: StaffPrincipal,
@@ -257,28 +325,35 @@ export function deleteLine(
   return changingEstimate(deps, caller, id, async (tx) => {
     const line = await lineOnTicket(tx, id, job_id, line_id);
     await tx.line.delete({ where: { id: line_id }, select: { id: true } });
-    if (line.type === 'part') await restock(tx, line.inventoryId!, line.quantity!);
+    if (line.type === 'part' && holdsStock(line.authorization)) await restock(tx, line.inventoryId!, line.quantity!);
+    await reofferJob(tx, job_id, line.authorization);
   });
 }
 
 /**
- * The seed's route: puts parts from stock on a ticket. A part already on the
- * ticket adds to the quantity of its first line (at that line's unit price, up
- * to MAX_QUANTITY); another goes to the ticket's first job, a new "General" one
- * when there is none.
+ * The seed's route: puts parts from stock on a ticket, leaving declined jobs
+ * alone. A part already on the ticket adds to the quantity of its first line
+ * (at that line's unit price, up to MAX_QUANTITY); another goes to the ticket's
+ * first job, a new "General" one when there is none. The job becomes pending
+ * (`reofferJob`).
  */
 export function addPartLine(deps: Deps, caller: StaffPrincipal, { id, inventory_id, quantity }: NewPartLine): Promise<ServiceTicket> {
   return changingEstimate(deps, caller, id, async (tx) => {
+    const offered = { serviceTicketId: id, authorization: { not: 'declined' } } satisfies Prisma.JobWhereInput;
     const line = await tx.line.findFirst({
-      where: { type: 'part', inventoryId: inventory_id, job: { serviceTicketId: id } },
+      where: { type: 'part', inventoryId: inventory_id, job: offered },
       orderBy: { id: 'asc' },
-      select: { id: true, quantity: true },
+      select: { id: true, quantity: true, jobId: true, job: { select: { authorization: true } } },
     });
     if (!line) {
       const job =
-        (await tx.job.findFirst({ where: { serviceTicketId: id }, orderBy: [{ position: 'asc' }, { id: 'asc' }], select: { id: true } })) ??
-        (await addJobRow(tx, id, { title: GENERAL_JOB_TITLE }));
-      await createPartLine(tx, job.id, inventory_id, quantity, undefined);
+        (await tx.job.findFirst({
+          where: offered,
+          orderBy: [{ position: 'asc' }, { id: 'asc' }],
+          select: { id: true, authorization: true },
+        })) ?? (await addJobRow(tx, id, { title: GENERAL_JOB_TITLE }));
+      await createPartLine(tx, job.id, { inventoryId: inventory_id, quantity }, true);
+      await reofferJob(tx, job.id, job.authorization);
       return;
     }
     if (line.quantity! + quantity > MAX_QUANTITY) {
@@ -289,22 +364,26 @@ export function addPartLine(deps: Deps, caller: StaffPrincipal, { id, inventory_
     }
     await takeStock(tx, inventory_id, quantity);
     await tx.line.update({ where: { id: line.id }, data: { quantity: { increment: quantity } }, select: { id: true } });
+    await reofferJob(tx, line.jobId, line.job.authorization);
   });
 }
 
-/** The seed's route: takes a part off a ticket (every line of it), back into stock. */
+/**
+ * The seed's route: takes a part off a ticket (every line of it), back into
+ * stock (but a declined job's, which is there already). Their jobs become
+ * pending (`reofferJob`).
+ */
 export async function removePartLine(deps: Deps, caller: StaffPrincipal, id: number, inventoryId: number): Promise<void> {
   await changingEstimate(deps, caller, id, async (tx) => {
     const lines = await tx.line.findMany({
       where: { type: 'part', inventoryId, job: { serviceTicketId: id } },
-      select: { id: true, quantity: true },
+      select: { id: true, quantity: true, jobId: true, job: { select: { authorization: true } } },
     });
     if (lines.length === 0) throw new AppError('not_found', `Inventory item ${inventoryId} is not on service ticket ${id}`);
     await tx.line.deleteMany({ where: { id: { in: lines.map((line) => line.id) } } });
-    await restock(
-      tx,
-      inventoryId,
-      lines.reduce((sum, line) => sum + line.quantity!, 0),
-    );
+    const held = lines.filter((line) => holdsStock(line.job.authorization)).reduce((sum, line) => sum + line.quantity!, 0);
+    if (held > 0) await restock(tx, inventoryId, held);
+    const jobs = new Map(lines.map((line) => [line.jobId, line.job.authorization]));
+    for (const [jobId, authorization] of jobs) await reofferJob(tx, jobId, authorization);
   });
 }

@@ -41,6 +41,12 @@ export const jobsOfTicket = {
     cause: true,
     correction: true,
     payType: true,
+    authorization: true,
+    decidedAt: true,
+    approvalId: true,
+    declineReason: true,
+    followUpOn: true,
+    revivedAt: true,
     lines: { select: lineFields, orderBy: { id: 'asc' } },
   },
   orderBy: [{ position: 'asc' }, { id: 'asc' }],
@@ -79,13 +85,27 @@ function engineLineOf(line: LineRow): EngineLine {
   };
 }
 
-/** Prices a ticket's jobs through the money engine; `flatCostCents` is the ticket's `cost`. */
-export function priceJobs(jobs: JobRow[], settings: SettingsRow, flatCostCents: number): PricedEstimate {
-  return priceEstimate(
-    jobs.map((job) => ({ id: job.id, lines: job.lines.map(engineLineOf) })),
-    engineSettingsOf(settings),
-    flatCostCents,
-  );
+/** What pricing needs of a job: its lines, and whether the customer declined it. */
+export type PricedJobRow = Pick<JobRow, 'id' | 'authorization' | 'lines'>;
+
+/**
+ * Prices a ticket's jobs through the money engine; `flatCostCents` is the
+ * ticket's `cost`. The one pricing of a ticket, for its view, its approvals and
+ * its invoice (which passes the approved jobs only). Declined jobs are not work
+ * the customer pays for: the others are priced together (shop supplies and tax
+ * shared among them) into the totals, and each declined job is priced on its
+ * own, as the offer it was, for its own figures only. `jobs` of the answer are
+ * in the order given.
+ */
+export function priceJobs(jobs: PricedJobRow[], settings: SettingsRow, flatCostCents: number): PricedEstimate {
+  const engineSettings = engineSettingsOf(settings);
+  const engineJob = (job: PricedJobRow) => ({ id: job.id, lines: job.lines.map(engineLineOf) });
+  const counted = priceEstimate(jobs.filter((job) => job.authorization !== 'declined').map(engineJob), engineSettings, flatCostCents);
+  const countedById = new Map(counted.jobs.map((job) => [job.id, job]));
+  return {
+    jobs: jobs.map((job) => countedById.get(job.id) ?? priceEstimate([engineJob(job)], engineSettings, 0).jobs[0]!),
+    totals: counted.totals,
+  };
 }
 
 /** Owners and service writers see what sublet work costs the shop; technicians and customers never do. */
@@ -117,6 +137,10 @@ function nullableCents(cents: number | null): string | null {
   return cents === null ? null : formatCents(cents);
 }
 
+function calendarDate(date: Date | null): string | null {
+  return date === null ? null : date.toISOString().slice(0, 10);
+}
+
 export function toJobViews(jobs: JobRow[], priced: PricedEstimate, viewer: Principal): Job[] {
   const showCost = seesCosts(viewer);
   return jobs.map((job, jobIndex) => {
@@ -128,6 +152,12 @@ export function toJobViews(jobs: JobRow[], priced: PricedEstimate, viewer: Princ
       cause: job.cause,
       correction: job.correction,
       pay_type: job.payType,
+      authorization: job.authorization,
+      decided_at: job.decidedAt?.toISOString() ?? null,
+      approval_id: job.approvalId,
+      decline_reason: job.declineReason,
+      follow_up_on: calendarDate(job.followUpOn),
+      revived_at: job.revivedAt?.toISOString() ?? null,
       lines: job.lines.map((line, lineIndex): Line => {
         const { amountCents, discountCents, netCents } = pricedJob.lines[lineIndex]!;
         return {

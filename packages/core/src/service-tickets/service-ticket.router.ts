@@ -86,10 +86,11 @@ export const serviceTicketRouter = router({
         summary: 'Add and remove mechanics, change the status or the cost, record odometer readings, in one transaction',
         description:
           'Unknown mechanic ids are a 404 naming them, and nothing changes. Status moves: PENDING → IN_PROGRESS or CANCELLED; ' +
-          'IN_PROGRESS → PENDING, COMPLETED or CANCELLED; CANCELLED → PENDING; COMPLETED is final. odometer_in and ' +
+          'IN_PROGRESS → PENDING, COMPLETED or CANCELLED; CANCELLED → PENDING; COMPLETED is final. A ticket with jobs starts ' +
+          '(IN_PROGRESS) only with an approved one (409 no_approved_work). odometer_in and ' +
           'odometer_out (when the ticket is or becomes COMPLETED) are recorded as readings, which never go down.',
         ownership: `${serviceTickets.ASSIGNED_TECHNICIANS_ONLY}, and only their status`,
-        errors: ['invalid_status_transition', 'amount_too_large', 'odometer_rollback', 'transaction_conflict'],
+        errors: ['invalid_status_transition', 'no_approved_work', 'amount_too_large', 'odometer_rollback', 'transaction_conflict'],
       }),
     )
     .input(ServiceTicketEdit)
@@ -102,11 +103,14 @@ export const serviceTicketRouter = router({
         method: 'DELETE',
         path: '/service_tickets/{id}',
         rateLimit: 'write',
-        invalidates: ['serviceTickets', 'assignments'],
+        invalidates: ['serviceTickets', 'assignments', 'approvals'],
         tags,
         summary: 'Delete a service ticket with its assignments and part lines',
-        description: 'Its parts are not put back in stock (they were used); remove the part lines first if they were not.',
+        description:
+          'Its parts are not put back in stock (they were used); remove the part lines first if they were not. ' +
+          'A ticket that was invoiced stays as the record of its invoices (409).',
         successStatus: 204,
+        errors: ['ticket_has_invoices'],
       }),
     )
     .input(ById)

@@ -52,7 +52,7 @@ export const ServiceTicket = z
           line_total: Money.meta({ description: 'quantity × unit_price, before any discount.' }),
         }),
       )
-      .meta({ description: "Every part line of the ticket's jobs." }),
+      .meta({ description: "Every part line of the ticket's jobs but the declined ones (which hold no stock)." }),
     parts_total: Money.meta({ description: 'totals.parts: the part lines after discounts.' }),
     total: Money.meta({ description: 'totals.total' }),
     odometer_in: z.int().nullable(),
@@ -157,19 +157,48 @@ export type NewPartLine = z.output<typeof NewPartLine>;
 
 export const PartLineKey = z.strictObject({ id: IdParam, inventory_id: IdParam });
 
-/** A vehicle with its tickets and odometer readings (`GET /vehicles/{id}/history`). */
+/** A vehicle with its tickets, declined work and odometer readings (`GET /vehicles/{id}/history`). */
 export const VehicleHistory = z
   .object({
     vehicle: Vehicle,
     tickets: z.array(z.object({ id: Id, status: TicketStatus, service_date: z.iso.date(), title: z.string(), total: Money })),
+    declined_work: z
+      .array(
+        z.object({
+          job_id: Id,
+          service_ticket_id: Id,
+          title: z.string(),
+          amount: Money.meta({ description: "The job's own total, priced on its own with its tax." }),
+          reason: z.string().nullable(),
+          declined_at: z.iso.datetime(),
+          follow_up_on: z.iso.date(),
+          revived_at: z.iso
+            .datetime()
+            .nullable()
+            .meta({ description: 'When the shop brought it back as new work (then off the follow-up list).' }),
+        }),
+      )
+      .meta({ description: 'Jobs the customer declined on its tickets, the latest decision first; those brought back too.' }),
     odometer: z.array(OdometerReading),
   })
   .meta({
     id: 'VehicleHistory',
-    description: 'Its tickets and odometer readings, newest first.',
+    description: 'Its tickets, the work declined on them and its odometer readings, newest first.',
     example: {
       vehicle: (Vehicle.meta() as { example: Vehicle }).example,
       tickets: [{ id: 7, status: 'IN_PROGRESS', service_date: '2026-12-01', title: 'Brakes squeal', total: '219.80' }],
+      declined_work: [
+        {
+          job_id: 12,
+          service_ticket_id: 7,
+          title: 'Timing belt',
+          amount: '642.80',
+          reason: 'Next month',
+          declined_at: '2026-12-01T10:15:00.000Z',
+          follow_up_on: '2026-12-15',
+          revived_at: null,
+        },
+      ],
       odometer: [(OdometerReading.meta() as { example: OdometerReading }).example],
     },
   });

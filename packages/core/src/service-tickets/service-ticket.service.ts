@@ -2,6 +2,7 @@ import type { Provider } from '../db/provider.ts';
 import type { Principal, StaffPrincipal } from '../auth/tokens.ts';
 import type { Prisma, Transaction } from '../db/client.ts';
 import { countRows, lockServiceTicket, readSnapshot } from '../db/dialect.ts';
+import { isForeignKeyViolation } from '../db/errors.ts';
 import { inTransaction, retryingConflicts } from '../db/transactions.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import { MAX_TICKET_TOTAL_CENTS } from '../shared/limits.ts';
@@ -24,6 +25,7 @@ import {
 } from '../vehicles/vehicle.service.ts';
 import { normalizeVin } from '../vehicles/vin.ts';
 import { readSettings, type SettingsRow } from '../shop/shop.service.ts';
+import { requireNotInvoiced } from './estimate.service.ts';
 import { jobsOfTicket, lineAmountCents, priceJobs, toJobViews, toTotalsView } from './estimate.view.ts';
 import type {
   NewServiceTicket,
@@ -65,9 +67,10 @@ type TicketRow = Prisma.ServiceTicketGetPayload<{ select: typeof ticketFields }>
  */
 export function toTicketView(row: TicketRow, settings: SettingsRow, viewer: Principal): ServiceTicket {
   const priced = priceJobs(row.jobs, settings, row.costCents);
+  // A declined job's part lines are not used: they hold no stock.
   const parts = row.jobs.flatMap((job) =>
     job.lines.flatMap((line) =>
-      line.type === 'part'
+      line.type === 'part' && job.authorization !== 'declined'
         ? [
             {
               inventory_id: line.inventoryId!,
@@ -250,6 +253,23 @@ const NEXT_STATUSES: Record<TicketStatus, readonly TicketStatus[]> = {
 };
 
 /**
+ * Work starts on what the customer authorized: a ticket with jobs needs an
+ * approved one (409 no_approved_work). A ticket without jobs keeps the rules it
+ * had before approvals existed. Called under the ticket's lock, which every
+ * change to its jobs takes.
+ */
+async function requireApprovedWork(tx: Transaction, ticketId: number): Promise<void> {
+  const decisions = await tx.job.findMany({
+    where: { serviceTicketId: ticketId },
+    select: { authorization: true },
+    distinct: ['authorization'],
+  });
+  if (decisions.length > 0 && !decisions.some(({ authorization }) => authorization === 'approved')) {
+    throw new AppError('no_approved_work', `Service ticket ${ticketId} has no approved job: record the customer's approval first`);
+  }
+}
+
+/**
  * Adds and removes mechanics and changes the status or cost, all or nothing:
  * an unknown mechanic id or a forbidden status change leaves the ticket as it was.
  * A technician changes the status only, of a ticket assigned to them: who works
@@ -297,11 +317,14 @@ export async function editTicket({ db, provider }: Deps, caller: StaffPrincipal,
     if (edit.status && edit.status !== current.status && !NEXT_STATUSES[current.status].includes(edit.status)) {
       throw new AppError('invalid_status_transition', `A ${current.status} ticket cannot become ${edit.status}`);
     }
+    if (edit.status === 'IN_PROGRESS' && current.status !== 'IN_PROGRESS') await requireApprovedWork(tx, edit.id);
     if (edit.odometer_out !== undefined && (edit.status ?? current.status) !== 'COMPLETED') {
       throw new AppError('validation_failed', 'odometer_out is read when the work is done: with status COMPLETED', {
         fields: [{ field: 'odometer_out', message: 'Only when the ticket is or becomes COMPLETED' }],
       });
     }
+    // The flat cost is on the invoice: frozen with the jobs and lines while the ticket is invoiced.
+    if (edit.cost !== undefined && edit.cost !== current.costCents) await requireNotInvoiced(tx, edit.id);
 
     if (removeIds.length > 0) {
       await tx.serviceAssignment.deleteMany({ where: { serviceTicketId: edit.id, mechanicId: { in: removeIds } } });
@@ -352,11 +375,20 @@ export function assertTotalWithinLimit(totalCents: number): void {
 /** Deletes a ticket with its assignments and part lines. Parts are not put back in stock: they were used. */
 export async function deleteTicket({ db }: Deps, id: number): Promise<void> {
   // One statement, but its cascades can deadlock with a write to the ticket's lines on MySQL.
-  const { count } = await retryingConflicts(() => db.serviceTicket.deleteMany({ where: { id } }));
+  const { count } = await retryingConflicts(() => db.serviceTicket.deleteMany({ where: { id } })).catch(async (error: unknown) => {
+    // Invoices are never deleted, and their foreign key keeps the ticket they were issued for.
+    if (isForeignKeyViolation(error) && (await db.invoice.count({ where: { serviceTicketId: id } }))) {
+      throw new AppError('ticket_has_invoices', `Service ticket ${id} has invoices; it stays as their record`);
+    }
+    throw error;
+  });
   if (count === 0) throw notFound(id);
 }
 
-/** A vehicle with its tickets and odometer readings, newest first: staff, or the vehicle's customer. */
+/**
+ * A vehicle with its tickets, the work declined on them and its odometer
+ * readings, newest first: staff, or the vehicle's customer.
+ */
 export async function vehicleHistory({ db, provider }: Deps, caller: Principal, id: number): Promise<VehicleHistory> {
   return readSnapshot(db, provider, async (tx) => {
     const vehicle = await readableVehicle(tx, caller, id);
@@ -374,14 +406,33 @@ export async function vehicleHistory({ db, provider }: Deps, caller: Principal, 
     });
     const settings = await readSettings(tx);
     const readings = await tx.odometerReading.findMany({ where: { vehicleId: id }, select: readingFields, orderBy: NEWEST_READINGS_FIRST });
+    const priced = tickets.map((ticket) => priceJobs(ticket.jobs, settings, ticket.costCents));
+    // A declined job's amount is its own total, priced on its own, as its ticket shows it.
+    const declined = tickets.flatMap((ticket, index) =>
+      ticket.jobs.flatMap((job, jobIndex) =>
+        job.authorization === 'declined' ? [{ job, ticketId: ticket.id, totalCents: priced[index]!.jobs[jobIndex]!.totals.total }] : [],
+      ),
+    );
+    declined.sort((a, b) => b.job.decidedAt!.getTime() - a.job.decidedAt!.getTime() || b.job.id - a.job.id);
     return {
       vehicle: toVehicleView(vehicle),
-      tickets: tickets.map((ticket) => ({
+      tickets: tickets.map((ticket, index) => ({
         id: ticket.id,
         status: ticket.status,
         service_date: ticket.serviceDate.toISOString().slice(0, 10),
         title: ticket.title,
-        total: formatCents(priceJobs(ticket.jobs, settings, ticket.costCents).totals.total),
+        total: formatCents(priced[index]!.totals.total),
+      })),
+      declined_work: declined.map(({ job, ticketId, totalCents }) => ({
+        job_id: job.id,
+        service_ticket_id: ticketId,
+        title: job.title,
+        amount: formatCents(totalCents),
+        reason: job.declineReason,
+        // A decline records both (approvals/approval.service.ts).
+        declined_at: job.decidedAt!.toISOString(),
+        follow_up_on: job.followUpOn!.toISOString().slice(0, 10),
+        revived_at: job.revivedAt?.toISOString() ?? null,
       })),
       odometer: readings.map(toReadingView),
     };

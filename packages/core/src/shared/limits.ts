@@ -14,6 +14,13 @@ export const MAX_LENGTH = {
   vehicleText: 50,
   color: 30,
   correctionReason: 255,
+  /** Why the customer declined a job. */
+  declineReason: 500,
+  /** Why an invoice was voided, why money was refunded. */
+  ledgerReason: 500,
+  /** A payment processor's id for a payment. */
+  paymentReference: 100,
+  invoicePrefix: 12,
 } as const;
 
 /** The oldest model year a vehicle may have (the first motor cars), and the highest odometer reading. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Money, MoneyInput } from '../shared/money.ts';
 import { Percent, PercentInput } from '../shared/percent.ts';
+import { MAX_LENGTH } from '../shared/limits.ts';
 import { DatabaseText } from '../shared/schemas.ts';
 
 /** The longest a declined job waits before the shop follows it up. */
@@ -20,6 +21,7 @@ export const ShopSettings = z
       taxable: z.boolean().meta({ description: 'Taxed at the fees rate when true.' }),
     }),
     declined_follow_up_days: z.int(),
+    invoice_prefix: z.string().meta({ description: 'Invoice numbers are this prefix and six digits (more past 999999).' }),
   })
   .meta({
     id: 'ShopSettings',
@@ -30,6 +32,7 @@ export const ShopSettings = z
       tax_rates: { labor: '0.000', parts: '8.875', fees: '8.875', sublet: '0.000' },
       shop_supplies: { percent_of_labor: '5.000', cap: '35.00', taxable: true },
       declined_follow_up_days: 14,
+      invoice_prefix: 'INV-',
     },
   });
 export type ShopSettings = z.output<typeof ShopSettings>;
@@ -54,6 +57,13 @@ export const ShopSettingsEdit = z
       .strictObject({ percent_of_labor: PercentInput.optional(), cap: MoneyInput.optional(), taxable: z.boolean().optional() })
       .optional(),
     declined_follow_up_days: z.int().min(0).max(MAX_FOLLOW_UP_DAYS).optional(),
+    invoice_prefix: z
+      .string()
+      .min(1)
+      .max(MAX_LENGTH.invoicePrefix)
+      .regex(/^[A-Za-z0-9/-]+$/, 'Expected letters, digits, - and /')
+      .optional()
+      .meta({ description: 'For invoices issued from now on; issued ones keep their numbers.', example: 'INV-' }),
   })
   .meta({ examples: [{ labor_rate: '135.00', tax_rates: { parts: '8.875' } }] });
 export type ShopSettingsEdit = z.output<typeof ShopSettingsEdit>;

@@ -23,6 +23,7 @@ const settingsFields = {
   suppliesCapCents: true,
   suppliesTaxable: true,
   declinedFollowUpDays: true,
+  invoicePrefix: true,
   pricingVersion: true,
 } satisfies Prisma.ShopSettingsSelect;
 
@@ -41,6 +42,7 @@ export const DEFAULT_SHOP_SETTINGS: SettingsRow = {
   suppliesCapCents: 0,
   suppliesTaxable: false,
   declinedFollowUpDays: 14,
+  invoicePrefix: 'INV-',
   pricingVersion: 0,
 };
 
@@ -65,6 +67,7 @@ export function toSettingsView(row: SettingsRow): ShopSettings {
       taxable: row.suppliesTaxable,
     },
     declined_follow_up_days: row.declinedFollowUpDays,
+    invoice_prefix: row.invoicePrefix,
   };
 }
 
@@ -111,6 +114,7 @@ export async function updateSettings({ db }: Deps, edit: ShopSettingsEdit): Prom
       suppliesCapCents: supplies.cap ?? current.suppliesCapCents,
       suppliesTaxable: supplies.taxable ?? current.suppliesTaxable,
       declinedFollowUpDays: edit.declined_follow_up_days ?? current.declinedFollowUpDays,
+      invoicePrefix: edit.invoice_prefix ?? current.invoicePrefix,
       pricingVersion: current.pricingVersion,
     };
     const repriced = JSON.stringify(engineSettingsOf(next)) !== JSON.stringify(engineSettingsOf(current));

@@ -92,3 +92,18 @@ export function newTicket(overrides: Partial<RouterInputs['serviceTickets']['ope
 export function newInventoryItem(overrides: Partial<RouterInputs['inventory']['create']> = {}): RouterInputs['inventory']['create'] {
   return { part_name: 'Brake pad set', description: 'Front, ceramic', price: '49.90', quantity: 10, ...overrides };
 }
+
+/**
+ * Records the customer's approval of every job of a ticket, given in person to
+ * `staffToken` (an owner or service writer): work may start on it then.
+ */
+export async function approveEveryJob(app: TestApp, staffToken: string, id: number) {
+  const ticket = await app.as(staffToken).serviceTickets.byId({ id });
+  return app.as(staffToken).approvals.create({
+    id,
+    estimate_version: ticket.estimate_version,
+    decisions: ticket.jobs.map((job) => ({ job_id: job.id, decision: 'approve' as const })),
+    signature_name: 'Ada Lovelace',
+    method: 'in_person',
+  });
+}

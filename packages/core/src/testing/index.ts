@@ -104,6 +104,7 @@ export function statementLog(): StatementLog {
 }
 
 export { newCustomer, newMechanic, PASSWORD, uniqueEmail, uniqueVin } from './fixtures.ts';
+export { hasPoppler, moneyFigures, pdfPageToPng, pdfText, showsAmount } from './pdf.ts';
 export { createScratchDatabase, reachableTestServers, testProvider, testServerUrl, type ScratchDatabase } from './databases.ts';
 
 /** Applies the migrations to a scratch database (for tests that build their own services). */

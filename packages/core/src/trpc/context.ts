@@ -10,6 +10,17 @@ export interface RequestInfo {
   /** Echoed in the `X-Request-Id` response header and in logs and 500 bodies. */
   requestId: string;
   /**
+   * The `User-Agent` header, cut to 255 characters (the length records keep);
+   * '' when absent and for in-process callers. Recorded as evidence (approvals).
+   */
+  userAgent: string;
+  /**
+   * The `Idempotency-Key` header as sent, if any (checked and used by
+   * idempotency/idempotency.middleware.ts on POSTs). On /trpc, only a request of
+   * one call may carry one: the door refuses a batch of several with one key.
+   */
+  idempotencyKey?: string;
+  /**
    * The global per-client rate-limit budget as the door spent it, once for the
    * whole request (one point per call of a tRPC batch) before reading it. In-process
    * callers have none: each of their calls spends it in the rate-limit middleware.

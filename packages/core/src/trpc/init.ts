@@ -13,6 +13,8 @@ export interface ErrorData {
   reason: ProblemCode;
   /** For validation errors: which fields are wrong and why. */
   fields?: FieldError[];
+  /** What the client needs to act on the error, e.g. `{ current_estimate_version: 7 }` (`AppError.details`). */
+  details?: Record<string, unknown>;
   /** The request id, to quote when reporting a 5xx. */
   requestId?: string;
 }
@@ -33,6 +35,7 @@ export const t = initTRPC
         path: shape.data.path,
         reason,
         ...(fields ? { fields } : {}),
+        ...(error instanceof AppError && error.details ? { details: error.details } : {}),
         ...(ctx ? { requestId: ctx.request.requestId } : {}),
       };
       return {

@@ -37,10 +37,13 @@ interface RouteBasics {
   errors?: ProblemCode[];
 }
 
-/** A read: every call spends the global rate-limit budget; its answer is cached or not, deliberately. */
+/**
+ * A read: every call spends the global rate-limit budget (an approval link's
+ * read its own strict one too); its answer is cached or not, deliberately.
+ */
 export interface ReadRoute extends RouteBasics {
   method: 'GET';
-  rateLimit: 'read';
+  rateLimit: 'read' | 'approvalLink';
   cache: CachePolicy | 'no-store';
 }
 
@@ -49,6 +52,13 @@ export interface WriteRoute extends RouteBasics {
   method: 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   rateLimit: Exclude<RateLimitPolicy, 'read'>;
   invalidates: Resource[];
+  /**
+   * Every POST takes an optional `Idempotency-Key` header (src/idempotency/):
+   * a retry with the same key replays the first answer instead of running twice.
+   * `'required'` refuses a call without one (400 `idempotency_key_required`), for
+   * writes whose repetition costs money (payments, refunds). POST routes only.
+   */
+  idempotency?: 'required';
 }
 
 export type RouteDefinition = ReadRoute | WriteRoute;
@@ -66,6 +76,8 @@ export type ProcedureMeta = {
   rateLimit?: RateLimitPolicy;
   cache?: CachePolicy | 'no-store';
   invalidates?: Resource[];
+  /** See `WriteRoute.idempotency`. */
+  idempotency?: 'required';
 } & Pick<RouteBasics, 'successStatus' | 'ownership' | 'tokenEffect' | 'errors'>;
 
 /** The meta of a route: its REST operation and the rules the docs and middlewares read. */

@@ -100,7 +100,12 @@ describe('the procedure builders', () => {
     async (who) => {
       const token = tokens[who];
       const caller = callerOf(
-        createContext(app.services, { clientIp: '127.0.0.1', authorization: token && `Bearer ${token}`, requestId: 'probe' }),
+        createContext(app.services, {
+          clientIp: '127.0.0.1',
+          authorization: token && `Bearer ${token}`,
+          requestId: 'probe',
+          userAgent: '',
+        }),
       );
       const outcomes: Record<string, string> = {};
       for (const access of BUILDERS) {
@@ -121,7 +126,12 @@ describe('staffProcedure', () => {
     expect(probeRouter.ownerOrWriter._def.meta).toMatchObject({ access: 'mechanic', staffRoles: ['owner', 'service_writer'] });
     expect(probeRouter.mechanic._def.meta).not.toHaveProperty('staffRoles');
     const caller = callerOf(
-      createContext(app.services, { clientIp: '127.0.0.1', authorization: `Bearer ${tokens.technician}`, requestId: 'probe' }),
+      createContext(app.services, {
+        clientIp: '127.0.0.1',
+        authorization: `Bearer ${tokens.technician}`,
+        requestId: 'probe',
+        userAgent: '',
+      }),
     );
     await expect(caller.ownerOrWriter()).rejects.toThrow('This route is for owners and service writers; this account is a technician');
   });
