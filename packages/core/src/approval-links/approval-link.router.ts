@@ -1,3 +1,4 @@
+import { RECORDING_ERRORS } from '../approvals/approval.router.ts';
 import { Approval } from '../approvals/approval.schemas.ts';
 import { ById } from '../shared/schemas.ts';
 import { route } from '../trpc/meta.ts';
@@ -72,17 +73,7 @@ export const approvalLinkRouter = router({
           'expires or is replaced: a later decision may change an earlier one.',
         ownership: TOKEN_HOLDER,
         successStatus: 201,
-        errors: [
-          'link_expired',
-          'estimate_changed',
-          'ticket_cancelled',
-          'ticket_invoiced',
-          'already_revived',
-          'insufficient_stock',
-          'quantity_too_large',
-          'amount_too_large',
-          'transaction_conflict',
-        ],
+        errors: ['link_expired', ...RECORDING_ERRORS],
       }),
     )
     .input(LinkApproval)

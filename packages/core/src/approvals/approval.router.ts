@@ -1,9 +1,22 @@
+import type { ProblemCode } from '../errors.ts';
 import { route } from '../trpc/meta.ts';
 import { authenticatedProcedure, router } from '../trpc/procedures.ts';
 import { Approval, ApprovalPage, ApprovalQuery, NewApproval } from './approval.schemas.ts';
 import * as approvals from './approval.service.ts';
 
 const tags: ['approvals'] = ['approvals'];
+
+/** What recording an approval may answer, however it arrives (here, or by an approval link). */
+export const RECORDING_ERRORS: ProblemCode[] = [
+  'estimate_changed',
+  'ticket_cancelled',
+  'ticket_invoiced',
+  'already_revived',
+  'insufficient_stock',
+  'quantity_too_large',
+  'amount_too_large',
+  'transaction_conflict',
+];
 
 export const approvalRouter = router({
   create: authenticatedProcedure
@@ -27,16 +40,7 @@ export const approvalRouter = router({
           "(400); owners and service writers on the customer's behalf, with method (phone: contact_name and contact_phone); " +
           'technicians: 403',
         successStatus: 201,
-        errors: [
-          'estimate_changed',
-          'ticket_cancelled',
-          'ticket_invoiced',
-          'already_revived',
-          'insufficient_stock',
-          'quantity_too_large',
-          'amount_too_large',
-          'transaction_conflict',
-        ],
+        errors: RECORDING_ERRORS,
       }),
     )
     .input(NewApproval)
