@@ -91,6 +91,28 @@ describe('jobs have an authorization state', () => {
   });
 });
 
+describe('a change of tax rates or shop supplies', () => {
+  it('sends approved jobs back to pending, but for those of invoiced tickets: the customer approved the old figures', async () => {
+    const open = await ticketWithJobs(fee('100.00'));
+    const invoiced = await ticketWithJobs(fee('100.00'));
+    for (const { id, jobs } of [open, invoiced]) await inPortal(id, approve(...jobs));
+    for (const status of ['IN_PROGRESS', 'COMPLETED'] as const) await app.as(writer.token).serviceTickets.edit({ id: invoiced.id, status });
+    await app.as(writer.token).invoices.create({ id: invoiced.id });
+    const { tax_rates, labor_rate } = await app.as(owner.token).shop.settings();
+    try {
+      await app.as(owner.token).shop.updateSettings({ tax_rates: { fees: '7.250' } });
+      expect((await ticketOf(open.id)).jobs[0]).toMatchObject({ authorization: 'pending', decided_at: null, approval_id: null });
+      expect((await ticketOf(invoiced.id)).jobs[0]).toMatchObject({ authorization: 'approved' });
+      // The labor rate prices new lines only: no new figures, nothing to approve again.
+      await inPortal(open.id, approve(...open.jobs));
+      await app.as(owner.token).shop.updateSettings({ labor_rate: '140.00' });
+      expect((await ticketOf(open.id)).jobs[0]).toMatchObject({ authorization: 'approved' });
+    } finally {
+      await app.as(owner.token).shop.updateSettings({ tax_rates, labor_rate });
+    }
+  });
+});
+
 describe('recording an approval', () => {
   it('the owning customer decides in the portal: 201 the record; the jobs take its decisions; estimate_version stays', async () => {
     const { id, jobs } = await ticketWithJobs(labor('1.00'), fee('20.00'));
@@ -185,6 +207,13 @@ describe('recording an approval', () => {
       expect(refusal).toMatchObject({ problem: 'validation_failed', fields: [{ field: Object.keys(extra)[0] }] });
     }
     expect(await approvalsOf(id)).toEqual([]);
+    // Their own method, said out loud, is fine; staff may not claim it.
+    expect((await app.as(ada.token).approvals.create({ ...body, method: 'portal' })).method).toBe('portal');
+    const writerClaims = app
+      .as(writer.token)
+      .approvals.create({ ...body, method: 'portal' })
+      .catch((error: AppError) => error);
+    expect(await writerClaims).toMatchObject({ problem: 'validation_failed', fields: [{ field: 'method' }] });
   });
 
   it("another customer's ticket and an unknown one are 404s; so is a job not on the ticket, named, and nothing is recorded", async () => {

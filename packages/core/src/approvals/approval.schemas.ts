@@ -51,9 +51,12 @@ export const NewApproval = z
     decisions: DecisionsInput,
     signature_name: PersonName.meta({ description: 'The name of the person who authorized it, as they signed or gave it.' }),
     method: z
-      .enum(STAFF_APPROVAL_METHODS)
+      .enum(['portal', ...STAFF_APPROVAL_METHODS])
       .optional()
-      .meta({ description: 'Staff only, and required of them: how the customer gave their decision.' }),
+      .meta({
+        description:
+          'How the customer gave their decision: required of staff (in_person, phone, text, email); a customer may send portal, or nothing.',
+      }),
     contact_name: PersonName.optional().meta({ description: 'Staff only: the person spoken to (required with phone).' }),
     contact_phone: Phone.optional().meta({ description: 'Staff only: the number called (required with phone).' }),
   })

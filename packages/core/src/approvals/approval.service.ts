@@ -12,7 +12,14 @@ import { jobsOfTicket, priceJobs, type JobRow } from '../service-tickets/estimat
 import { assertTotalWithinLimit } from '../service-tickets/service-ticket.service.ts';
 import type { RequestInfo } from '../trpc/context.ts';
 import type { AppServices } from '../app-services.ts';
-import type { Approval, ApprovalMethod, ApprovalQuery, DecisionInput, NewApproval } from './approval.schemas.ts';
+import {
+  STAFF_APPROVAL_METHODS,
+  type Approval,
+  type ApprovalMethod,
+  type ApprovalQuery,
+  type DecisionInput,
+  type NewApproval,
+} from './approval.schemas.ts';
 
 type Deps = Pick<AppServices, 'db' | 'provider'>;
 
@@ -237,9 +244,11 @@ function recorderOf(
   { method, contact_name, contact_phone }: Pick<NewApproval, 'method' | 'contact_name' | 'contact_phone'>,
 ): Pick<ApprovalInput, 'method' | 'recordedBy'> {
   if (caller.role === 'customer') {
-    const sent = Object.entries({ method, contact_name, contact_phone }).filter(([, value]) => value !== undefined);
+    const sent = Object.entries({ method: method === 'portal' ? undefined : method, contact_name, contact_phone }).filter(
+      ([, value]) => value !== undefined,
+    );
     if (sent.length > 0) {
-      throw new AppError('validation_failed', 'A customer approves in the portal: no method or contact fields', {
+      throw new AppError('validation_failed', 'A customer approves in the portal: method portal or none, no contact fields', {
         fields: sent.map(([field]) => ({ field, message: 'Staff only: for an approval recorded on the customer’s behalf' })),
       });
     }
@@ -249,7 +258,9 @@ function recorderOf(
     throw new AppError('forbidden', "Technicians do not record customers' approvals; owners and service writers do");
   }
   const missing = [
-    ...(method === undefined ? [{ field: 'method', message: 'Required of staff: in_person, phone, text or email' }] : []),
+    ...(method === undefined || method === 'portal'
+      ? [{ field: 'method', message: 'Required of staff: in_person, phone, text or email (portal is the customer’s own)' }]
+      : []),
     ...(method === 'phone' && contact_name === undefined
       ? [{ field: 'contact_name', message: 'Required with phone: the person spoken to' }]
       : []),
@@ -259,7 +270,7 @@ function recorderOf(
   ];
   if (missing.length > 0)
     throw new AppError('validation_failed', 'An approval recorded by staff says how it was given', { fields: missing });
-  return { method: method!, recordedBy: { kind: 'staff', id: caller.id } };
+  return { method: method as (typeof STAFF_APPROVAL_METHODS)[number], recordedBy: { kind: 'staff', id: caller.id } };
 }
 
 export function createApproval(

@@ -244,7 +244,8 @@ describe('the freeze', () => {
     expect(await reasonOf(app.as(owner.token).serviceTickets.delete({ id }))).toBe('ticket_has_invoices');
 
     const voided = await app.as(owner.token).invoices.void({ number: first.number, reason: 'Wrong labor hours' });
-    expect(voided).toEqual({ ...first, status: 'void', voided_at: expect.any(String), void_reason: 'Wrong labor hours' });
+    // A void invoice asks for nothing: its balance is 0.00, its totals stay as issued.
+    expect(voided).toEqual({ ...first, status: 'void', balance: '0.00', voided_at: expect.any(String), void_reason: 'Wrong labor hours' });
     expect(await reasonOf(app.as(owner.token).invoices.void({ number: first.number, reason: 'Again' }))).toBe('invoice_void');
 
     // A new price: the customer approves the job again before it is invoiced again.

@@ -146,7 +146,7 @@ export const Invoice = InvoiceSnapshot.extend({
   customer_id: Id,
   issued_at: z.iso.datetime(),
   paid: Money.meta({ description: 'Payments less refunds.' }),
-  balance: Money.meta({ description: 'totals.total less paid.' }),
+  balance: Money.meta({ description: 'totals.total less paid; 0.00 once void.' }),
   status: InvoiceStatus,
   voided_at: z.iso.datetime().nullable(),
   void_reason: z.string().nullable(),

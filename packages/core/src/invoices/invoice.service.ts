@@ -83,7 +83,8 @@ export function toBalanceView(invoice: Pick<InvoiceRow, 'number' | 'totalCents' 
     number: invoice.number,
     total: formatCents(invoice.totalCents),
     paid: formatCents(paid),
-    balance: formatCents(invoice.totalCents - paid),
+    // A void invoice asks for nothing.
+    balance: formatCents(invoice.voidedAt === null ? invoice.totalCents - paid : 0),
     status: invoiceStatus(invoice.totalCents, paid, invoice.voidedAt !== null),
   };
 }

@@ -201,7 +201,7 @@ describe('pricing a ticket', () => {
     await app.as(owner.token).shop.updateSettings(UNTAXED);
   });
 
-  it('estimate_version rises with every change to jobs and lines, and with the flat cost', async () => {
+  it('estimate_version rises with every change to jobs and lines but the notes (cause, correction), and with the flat cost', async () => {
     const item = await app.as(owner.token).inventory.create(newInventoryItem({ quantity: 10 }));
     const { id } = await app.as(ada.token).serviceTickets.open(newTicket());
     const versions = [(await app.as(writer.token).serviceTickets.byId({ id })).estimate_version];
@@ -209,6 +209,9 @@ describe('pricing a ticket', () => {
     await record(app.as(writer.token).serviceTickets.addJob({ id, title: 'Oil change' }));
     const jobId = (await app.as(writer.token).serviceTickets.byId({ id })).jobs[0]!.id;
     await record(app.as(writer.token).serviceTickets.editJob({ id, job_id: jobId, concern: 'Due' }));
+    // The shop's notes on the work are no change to what the customer is offered.
+    const notes = await app.as(writer.token).serviceTickets.editJob({ id, job_id: jobId, cause: 'Old oil', correction: 'Changed it' });
+    expect(notes.estimate_version).toBe(versions.at(-1));
     await record(addLine(writer.token, id, jobId, { type: 'fee', description: 'Filter disposal', amount: '2.00' }));
     const lineId = (await app.as(writer.token).serviceTickets.byId({ id })).jobs[0]!.lines[0]!.id;
     await record(app.as(writer.token).serviceTickets.editLine({ id, job_id: jobId, line_id: lineId, amount: '3.00' }));

@@ -9,7 +9,8 @@ import { ASSIGNED_TECHNICIANS_ONLY } from './service-ticket.service.ts';
 
 const tags: ['estimates'] = ['estimates'];
 const LIMIT = `A ticket's total is at most ${formatCents(MAX_TICKET_TOTAL_CENTS)} (409 amount_too_large).`;
-const ANSWER = "Answers with the ticket, its jobs, lines and totals; every change raises the ticket's estimate_version.";
+const ANSWER =
+  "Answers with the ticket, its jobs, lines and totals; every change raises the ticket's estimate_version, but for a job's cause and correction (the shop's notes).";
 
 /** The jobs and lines of a ticket's estimate: procedures of the service-tickets router. */
 export const estimateProcedures = {

@@ -34,6 +34,7 @@ function changingEstimate(
   caller: StaffPrincipal,
   ticketId: number,
   change: (tx: Transaction) => Promise<void>,
+  { offerChanged = true } = {},
 ): Promise<ServiceTicket> {
   return inTransaction(db, async (tx) => {
     if (!(await lockServiceTicket(tx, provider, ticketId))) throw new AppError('not_found', `No service ticket with id ${ticketId}`);
@@ -42,7 +43,9 @@ function changingEstimate(
     await change(tx);
     await tx.serviceTicket.update({
       where: { id: ticketId },
-      data: { estimateVersion: { increment: 1 }, updatedAt: new Date() },
+      // A technician's notes (cause, correction) change nothing the customer is offered: an approval of the
+      // version before them still stands.
+      data: { ...(offerChanged ? { estimateVersion: { increment: 1 } } : {}), updatedAt: new Date() },
       select: { id: true },
     });
     return readTicket(tx, ticketId, caller, { withinLimit: true });
@@ -165,14 +168,21 @@ export function addJob(deps: Deps, caller: StaffPrincipal, { id, title, concern,
 export function editJob(deps: Deps, caller: StaffPrincipal, { id, job_id, ...edit }: JobEdit): Promise<ServiceTicket> {
   const given = (['title', 'concern', 'pay_type'] as const).filter((field) => edit[field] !== undefined);
   forbidTechnician(caller, given, 'they record the cause and correction of a job; owners and service writers the rest');
-  return changingEstimate(deps, caller, id, async (tx) => {
-    await jobOnTicket(tx, id, job_id);
-    await tx.job.update({
-      where: { id: job_id },
-      data: { title: edit.title, concern: edit.concern, cause: edit.cause, correction: edit.correction, payType: edit.pay_type },
-      select: { id: true },
-    });
-  });
+  return changingEstimate(
+    deps,
+    caller,
+    id,
+    async (tx) => {
+      await jobOnTicket(tx, id, job_id);
+      await tx.job.update({
+        where: { id: job_id },
+        data: { title: edit.title, concern: edit.concern, cause: edit.cause, correction: edit.correction, payType: edit.pay_type },
+        select: { id: true },
+      });
+    },
+    // The title, concern and pay type are what the customer approves; cause and correction are the shop's notes.
+    { offerChanged: given.length > 0 },
+  );
 }
 
 /** Deletes a job with its lines; its part lines go back to stock (a declined job's are there already). */

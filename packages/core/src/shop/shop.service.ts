@@ -95,7 +95,8 @@ export async function getSettings({ db }: Deps): Promise<ShopSettings> {
 /**
  * Changes any subset of the settings. A change to the tax rates or shop supplies
  * re-prices every ticket, so it raises `pricingVersion`, which each ticket's
- * `estimate_version` counts in (an approval of the old figures no longer matches).
+ * `estimate_version` counts in (an approval of the old figures no longer matches),
+ * and sends approved jobs back to pending until the customer decides on the new figures.
  * The labor rate is not counted: it prices new labor lines only.
  */
 export async function updateSettings({ db }: Deps, edit: ShopSettingsEdit): Promise<ShopSettings> {
@@ -118,7 +119,15 @@ export async function updateSettings({ db }: Deps, edit: ShopSettingsEdit): Prom
       pricingVersion: current.pricingVersion,
     };
     const repriced = JSON.stringify(engineSettingsOf(next)) !== JSON.stringify(engineSettingsOf(current));
-    if (repriced) next.pricingVersion += 1;
+    if (repriced) {
+      next.pricingVersion += 1;
+      // The customer approved the old figures, not the new ones: approved jobs of tickets not invoiced yet (an
+      // invoice keeps the figures it was issued with) wait for their decision again.
+      await tx.job.updateMany({
+        where: { authorization: 'approved', ticket: { invoices: { none: { voidedAt: null } } } },
+        data: { authorization: 'pending', decidedAt: null, approvalId: null },
+      });
+    }
     const row = await tx.shopSettings.upsert({
       where: { id: SETTINGS_ID },
       create: { id: SETTINGS_ID, ...next },
