@@ -611,6 +611,66 @@ const FLOW: Folder[] = [
     ],
   },
   {
+    name: 'Events and audit',
+    description:
+      'What the flow changed, as an integration and the owner see it: the event feed from the start, the history of the ' +
+      'invoiced ticket (the staff view and the customer-safe one) and the audit trail of the founder’s changes.',
+    steps: [
+      { operation: 'GET /events', as: 'founder', query: { after: '0', limit: '20' }, status: 200 },
+      {
+        operation: 'GET /service_tickets/{id}/history',
+        name: "The invoiced ticket's history, as staff see it",
+        as: 'mechanic',
+        path: { id: '{{invoiced_ticket_id}}' },
+        status: 200,
+      },
+      {
+        operation: 'GET /service_tickets/{id}/history',
+        name: "The same history, as the ticket's customer sees it",
+        as: 'customer',
+        path: { id: '{{invoiced_ticket_id}}' },
+        status: 200,
+      },
+      { operation: 'GET /audit', as: 'founder', query: { subject_type: 'service_ticket', per_page: '20' }, status: 200 },
+    ],
+  },
+  {
+    name: 'Webhooks',
+    description:
+      'The owner subscribes a URL to events (the signing secret is shown once: verify deliveries with a Standard Webhooks ' +
+      'library), changes it, rotates its secret, sends it a test event and reads its delivery log. The URL is a public ' +
+      'address that answers nothing here: its deliveries are retried and logged as failed attempts.',
+    steps: [
+      {
+        operation: 'POST /webhooks',
+        as: 'founder',
+        body: { url: 'https://93.184.215.14/hooks/mechanic-shop', event_types: ['ticket.status_changed', 'invoice.issued'] },
+        status: 201,
+        store: { webhook_id: 'id' },
+      },
+      { operation: 'GET /webhooks', as: 'founder', status: 200 },
+      { operation: 'GET /webhooks/{id}', as: 'founder', path: { id: '{{webhook_id}}' }, status: 200 },
+      {
+        operation: 'PATCH /webhooks/{id}',
+        name: 'Subscribe it to payments too',
+        as: 'founder',
+        path: { id: '{{webhook_id}}' },
+        body: { event_types: ['ticket.status_changed', 'invoice.issued', 'payment.received'], description: 'Accounting' },
+        status: 200,
+      },
+      { operation: 'POST /webhooks/{id}/rotate_secret', as: 'founder', path: { id: '{{webhook_id}}' }, status: 200 },
+      { operation: 'POST /webhooks/{id}/test', as: 'founder', path: { id: '{{webhook_id}}' }, status: 200 },
+      { operation: 'GET /webhooks/{id}/deliveries', as: 'founder', path: { id: '{{webhook_id}}' }, status: 200 },
+      {
+        operation: 'POST /webhooks/{id}/deliveries/{delivery_id}/retry',
+        name: 'Retry a delivery now (404 while the test event is not yet published, or for a delivery of another webhook)',
+        as: 'founder',
+        path: { id: '{{webhook_id}}', delivery_id: '1' },
+        status: [200, 404],
+      },
+    ],
+  },
+  {
     name: 'Clean up',
     description:
       "Everything the run created is deleted, and the shop's settings are a new shop's again; the founder stays and keeps the shop open for the next run.",
@@ -625,6 +685,7 @@ const FLOW: Folder[] = [
         },
         status: 200,
       },
+      { operation: 'DELETE /webhooks/{id}', as: 'founder', path: { id: '{{webhook_id}}' }, status: 204 },
       { operation: 'DELETE /inventory/{id}', as: 'mechanic', path: { id: '{{inventory_id}}' }, status: 204 },
       { operation: 'DELETE /service_tickets/{id}', as: 'founder', path: { id: '{{ticket_id}}' }, status: 204 },
       {

@@ -5,6 +5,7 @@ import {
   DEFAULT_CACHE_SETTINGS,
   DEFAULT_IDEMPOTENCY_SETTINGS,
   DEFAULT_RATE_LIMITS,
+  DEFAULT_WEBHOOK_SETTINGS,
   mysqlTlsOf,
   type AppSettings,
 } from '@mechanic-shop/core';
@@ -89,6 +90,21 @@ const EnvSchema = z.object({
     .optional(),
   APPROVAL_LINK_TTL_HOURS: integer(1, 24 * 90).default(DEFAULT_APPROVAL_LINK_SETTINGS.ttlHours),
   IDEMPOTENCY_KEY_TTL_HOURS: integer(1, 24 * 30).default(DEFAULT_IDEMPOTENCY_SETTINGS.ttlHours),
+  /** http:// webhook URLs in production too (always allowed outside production). */
+  WEBHOOK_ALLOW_HTTP: flag.default(false),
+  /** Webhook URLs resolving to loopback, private, link-local… addresses (tests, a shop's own network). */
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: flag.default(false),
+  WEBHOOK_TIMEOUT_MS: integer(100, 60_000).default(DEFAULT_WEBHOOK_SETTINGS.timeoutMs),
+  /** Seconds between a delivery's attempts, comma-separated, e.g. "30,120,600": attempts = count + 1. */
+  WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .regex(/^\d+(,\d+){0,19}$/, 'expected seconds separated by commas, e.g. "30,120,600"')
+    .transform((value) => value.split(',').map(Number))
+    .default(DEFAULT_WEBHOOK_SETTINGS.retrySchedule),
+  WEBHOOK_DISABLE_AFTER_HOURS: integer(1, 24 * 30).default(DEFAULT_WEBHOOK_SETTINGS.disableAfterHours),
+  WEBHOOK_POLL_INTERVAL_MS: integer(50, 60_000).default(DEFAULT_WEBHOOK_SETTINGS.pollIntervalMs),
+  /** How often each instance publishes committed events (the feed's and the webhooks' delay at most; also right after a write). */
+  EVENT_PUBLISH_INTERVAL_MS: integer(50, 60_000).default(1_000),
 });
 
 export type Env = z.output<typeof EnvSchema>;
@@ -196,6 +212,14 @@ export function appSettingsOf(config: Config, log: AppSettings['log']): AppSetti
     ...(config.REDIS_URL ? { redis: { url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX } } : {}),
     approvalLinks: { ttlHours: config.APPROVAL_LINK_TTL_HOURS, publicUrl: config.PUBLIC_URL ?? `http://localhost:${config.PORT}` },
     idempotency: { ttlHours: config.IDEMPOTENCY_KEY_TTL_HOURS },
+    webhooks: {
+      allowHttp: !config.production || config.WEBHOOK_ALLOW_HTTP,
+      allowPrivateNetworks: config.WEBHOOK_ALLOW_PRIVATE_NETWORKS,
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      retrySchedule: config.WEBHOOK_RETRY_SCHEDULE,
+      disableAfterHours: config.WEBHOOK_DISABLE_AFTER_HOURS,
+      pollIntervalMs: config.WEBHOOK_POLL_INTERVAL_MS,
+    },
     log,
   };
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import closeWithGrace from 'close-with-grace';
-import { createServices } from '@mechanic-shop/core';
+import { createServices, startDeliveryWorker, startEventPublisher, type BackgroundRunner } from '@mechanic-shop/core';
 import { ensureDatabaseDirectory, prepareDatabase, StartupGate } from './startup.ts';
 import { appSettingsOf, ConfigError, loadConfig, type Config } from './config.ts';
 import { createLogger, createRequestLogger, type Logger } from './logger.ts';
@@ -39,8 +39,13 @@ async function main(): Promise<void> {
   // (closing what is left after SHUTDOWN_TIMEOUT_MS), close the database, exit 0.
   // Errors are not among the triggers: the API logs them and keeps serving (above).
   const stopped = new AbortController();
+  let deliveryWorker: BackgroundRunner | undefined;
+  let eventPublisher: BackgroundRunner | undefined;
   const stop = async () => {
     await api.close(config.SHUTDOWN_TIMEOUT_MS);
+    // After the requests (they may queue deliveries), before the database closes (attempts record their outcome).
+    await deliveryWorker?.stop();
+    await eventPublisher?.stop();
     await running.close();
     requestLog.flush();
   };
@@ -64,6 +69,10 @@ async function main(): Promise<void> {
 
   try {
     await prepareDatabase(running.services, config, log, gate, stopped.signal);
+    // Only once the tables exist; every instance runs one (leases keep them from delivering one delivery twice).
+    if (!stopped.signal.aborted) deliveryWorker = startDeliveryWorker(running.services);
+    // Once the tables exist: events written before (none, or by another instance) are published on its first run.
+    if (!stopped.signal.aborted) eventPublisher = startEventPublisher(running.services, { intervalMs: config.EVENT_PUBLISH_INTERVAL_MS });
     log.info({}, 'ready');
   } catch (error) {
     if (stopped.signal.aborted) return;

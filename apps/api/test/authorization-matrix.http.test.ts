@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProblemCode, Role } from '@mechanic-shop/core';
+import { publishAllEvents, type ProblemCode, type Role } from '@mechanic-shop/core';
 import { TEST_JWT_SECRET, testTokenSettings } from '@mechanic-shop/core/testing';
 import { everyRestRoute } from '../src/documents-routes.ts';
 import { newCustomer, newMechanic, PASSWORD, registerCustomer, registerMechanic } from './accounts.ts';
@@ -130,6 +130,19 @@ const EXPECTED_STATUS = {
   'GET /invoices/{number}/pdf':                        [401,     401,     401,     401,       200,      404,            200,   200,            200,        200],
   'GET /service_tickets/{id}/estimate/pdf':            [401,     401,     401,     401,       200,      404,            200,   200,            200,        200],
   'GET /reports/sales':                                [401,     401,     401,     401,       403,      403,            200,   403,            403,        403],
+  'POST /webhooks':                                    [401,     401,     401,     401,       403,      403,            201,   403,            403,        403],
+  'GET /webhooks':                                     [401,     401,     401,     401,       403,      403,            200,   403,            403,        403],
+  'GET /webhooks/{id}':                                [401,     401,     401,     401,       403,      403,            200,   403,            403,        403],
+  'PATCH /webhooks/{id}':                              [401,     401,     401,     401,       403,      403,            200,   403,            403,        403],
+  'DELETE /webhooks/{id}':                             [401,     401,     401,     401,       403,      403,            204,   403,            403,        403],
+  'POST /webhooks/{id}/rotate_secret':                 [401,     401,     401,     401,       403,      403,            200,   403,            403,        403],
+  'POST /webhooks/{id}/test':                          [401,     401,     401,     401,       403,      403,            200,   403,            403,        403],
+  'GET /webhooks/{id}/deliveries':                     [401,     401,     401,     401,       403,      403,            200,   403,            403,        403],
+  'POST /webhooks/{id}/deliveries/{delivery_id}/retry':
+                                                       [401,     401,     401,     401,       403,      403,            200,   403,            403,        403],
+  'GET /events':                                       [401,     401,     401,     401,       403,      403,            200,   403,            403,        403],
+  'GET /audit':                                        [401,     401,     401,     401,       403,      403,            200,   403,            403,        403],
+  'GET /service_tickets/{id}/history':                 [401,     401,     401,     401,       200,      404,            200,   200,            200,        200],
   'POST /service_tickets/{id}/approval_link':          [401,     401,     401,     401,       403,      403,            201,   201,            403,        403],
   'GET /approvals/{token}':                            [200,     200,     200,     200,       200,      200,            200,   200,            200,        200],
   'POST /approvals/{token}':                           [201,     201,     201,     201,       201,      201,            201,   201,            201,        201],
@@ -377,6 +390,24 @@ const REQUESTS: Record<Row, (scene: Scene) => Call | Promise<Call>> = {
     path: `/service_tickets/${(await estimatedTicket(scene)).ticketId}/estimate/pdf`,
   }),
   'GET /reports/sales': () => ({ path: '/reports/sales?from=2026-01-01&to=2026-12-31' }),
+  'POST /webhooks': () => ({ path: '/webhooks', json: { url: WEBHOOK_URL, event_types: ['invoice.issued'] } }),
+  'GET /webhooks': async (scene) => {
+    await webhook(scene);
+    return { path: '/webhooks' };
+  },
+  'GET /webhooks/{id}': async (scene) => ({ path: `/webhooks/${await webhook(scene)}` }),
+  'PATCH /webhooks/{id}': async (scene) => ({ path: `/webhooks/${await webhook(scene)}`, json: { description: 'Accounting' } }),
+  'DELETE /webhooks/{id}': async (scene) => ({ path: `/webhooks/${await webhook(scene)}` }),
+  'POST /webhooks/{id}/rotate_secret': async (scene) => ({ path: `/webhooks/${await webhook(scene)}/rotate_secret`, json: {} }),
+  'POST /webhooks/{id}/test': async (scene) => ({ path: `/webhooks/${await webhook(scene)}/test`, json: {} }),
+  'GET /webhooks/{id}/deliveries': async (scene) => ({ path: `/webhooks/${(await webhookDelivery(scene)).webhookId}/deliveries` }),
+  'POST /webhooks/{id}/deliveries/{delivery_id}/retry': async (scene) => {
+    const { webhookId, deliveryId } = await webhookDelivery(scene);
+    return { path: `/webhooks/${webhookId}/deliveries/${deliveryId}/retry`, json: {} };
+  },
+  'GET /events': () => ({ path: '/events?types=ticket.created&limit=10' }),
+  'GET /audit': () => ({ path: '/audit?subject_type=service_ticket&per_page=5' }),
+  'GET /service_tickets/{id}/history': async (scene) => ({ path: `/service_tickets/${await openTicket(scene)}/history` }),
   'POST /service_tickets/{id}/invoice': async (scene) => ({ path: `/service_tickets/${await completedTicket(scene)}/invoice`, json: {} }),
   'GET /invoices': async (scene) => {
     await issuedInvoice(scene);
@@ -479,6 +510,24 @@ async function made(status: number, method: string, path: string, options: { tok
   const response = await request(server, method, path, options);
   if (response.status !== status) throw new Error(`set-up ${method} ${path}: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body;
+}
+
+/** A public address literally: the URL check needs no DNS, and no delivery worker runs in this server. */
+const WEBHOOK_URL = 'https://93.184.215.14/hook';
+
+/** A webhook of the owner's; its id. */
+async function webhook(scene: Scene): Promise<number> {
+  const json = { url: WEBHOOK_URL, event_types: ['invoice.issued'] };
+  return (await made(201, 'POST', '/webhooks', { token: scene.owner.token, json })).id;
+}
+
+/** A webhook with one delivery (of its test event, published here: this server runs no publisher). */
+async function webhookDelivery(scene: Scene): Promise<{ webhookId: number; deliveryId: number }> {
+  const webhookId = await webhook(scene);
+  await made(200, 'POST', `/webhooks/${webhookId}/test`, { token: scene.owner.token, json: {} });
+  await publishAllEvents(server.app.services);
+  const { items } = await made(200, 'GET', `/webhooks/${webhookId}/deliveries`, { token: scene.owner.token });
+  return { webhookId, deliveryId: items[0].id };
 }
 
 /** A ticket of the scene's customer, with no mechanic; its id. */

@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createScratchDatabase, testProvider } from '@mechanic-shop/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { newCustomer, newMechanic } from './accounts.ts';
@@ -190,3 +193,73 @@ async function openShop(api: ApiProcess): Promise<string> {
   expect((await request(api, 'POST', '/mechanics', { json: founder })).status).toBe(201);
   return login(api, founder);
 }
+
+/**
+ * Webhooks from two API processes on one server database (issue 19): each
+ * publishes and delivers, and leases keep them from attempting one delivery
+ * at once, so the receiver gets each event once (twice only for the one it
+ * answered 500 first, as the retry rules say).
+ */
+describe.skipIf(provider === 'sqlite')(`webhooks from two API processes on one ${provider}`, () => {
+  it('deliver each event once within the retry rules', async () => {
+    const scratch = await createScratchDatabase(provider);
+    cleanups.push(() => scratch.drop());
+    const received: string[] = [];
+    let failFirst = true;
+    const receiver = createServer((incoming, response) => {
+      incoming.resume();
+      incoming.on('end', () => {
+        received.push(String(incoming.headers['webhook-id']));
+        response.statusCode = failFirst ? 500 : 204;
+        failFirst = false;
+        response.end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => receiver.close(resolve)));
+    const env = {
+      DATABASE_URL: scratch.url,
+      WEBHOOK_ALLOW_HTTP: 'true',
+      WEBHOOK_ALLOW_PRIVATE_NETWORKS: 'true',
+      WEBHOOK_RETRY_SCHEDULE: '1',
+      WEBHOOK_POLL_INTERVAL_MS: '50',
+      EVENT_PUBLISH_INTERVAL_MS: '50',
+    };
+    const [a, b] = await Promise.all([startApiProcess(env), startApiProcess(env)]);
+    cleanups.push(
+      () => a.stop(),
+      () => b.stop(),
+    );
+    await Promise.all([a, b].map((api) => api.waitForLog((line) => line.msg === 'ready')));
+    const token = await openShop(a);
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    const webhook = await request(a, 'POST', '/webhooks', { token, json: { url, event_types: ['customer.created'] } });
+    expect(webhook.status).toBe(201);
+
+    const TESTS = 12;
+    for (let index = 0; index < TESTS; index++) {
+      expect((await request(index % 2 ? a : b, 'POST', `/webhooks/${webhook.body.id}/test`, { token, json: {} })).status).toBe(200);
+    }
+    const settled = async () => {
+      const { items } = (await request(a, 'GET', `/webhooks/${webhook.body.id}/deliveries?per_page=100`, { token })).body;
+      return items.length === TESTS && items.every((delivery: { status: string }) => delivery.status === 'succeeded') ? items : null;
+    };
+    let deliveries = await settled();
+    for (let wait = 0; !deliveries && wait < 300; wait++) {
+      await sleep(100);
+      deliveries = await settled();
+    }
+    expect(deliveries).not.toBeNull();
+    const counts = new Map<string, number>();
+    for (const id of received) counts.set(id, (counts.get(id) ?? 0) + 1);
+    expect(counts.size).toBe(TESTS);
+    expect([...counts.values()].sort()).toEqual([...Array(TESTS - 1).fill(1), 2]);
+    expect(deliveries!.map((delivery: { attempt_count: number }) => delivery.attempt_count).sort()).toEqual([
+      ...Array(TESTS - 1).fill(1),
+      2,
+    ]);
+
+    expect(await a.stop()).toBe(0);
+    expect(await b.stop()).toBe(0);
+  });
+});

@@ -7,6 +7,7 @@ import type { Database } from './db/client.ts';
 import type { IdempotencySettings } from './idempotency/idempotency.service.ts';
 import type { Provider } from './db/provider.ts';
 import type { RateLimiter } from './rate-limit/limiter.ts';
+import type { WebhookSettings } from './webhooks/webhook.delivery.ts';
 
 /*
  * The services domain code takes, apart from any door: this module imports
@@ -32,4 +33,5 @@ export interface AppServices {
   log: Logger;
   approvalLinks: ApprovalLinkSettings;
   idempotency: IdempotencySettings;
+  webhooks: WebhookSettings;
 }

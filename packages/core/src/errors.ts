@@ -50,6 +50,8 @@ export const PROBLEMS = {
   invoice_void: { status: 409, title: 'That invoice is void' },
   invoice_has_payments: { status: 409, title: 'That invoice has payments; refund them before voiding it' },
   overpayment: { status: 409, title: 'The payment is more than the balance' },
+  webhook_url_refused: { status: 400, title: 'That webhook URL is not allowed' },
+  webhook_disabled: { status: 409, title: 'That webhook is disabled; enable it first' },
   refund_too_large: { status: 409, title: 'The refund is more than what is left of the payment' },
   idempotency_key_required: { status: 400, title: 'This request needs an Idempotency-Key header' },
   idempotency_key_reused: { status: 422, title: 'That Idempotency-Key was used with a different request' },

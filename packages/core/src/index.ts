@@ -25,6 +25,7 @@ export {
 export { DEFAULT_CACHE_SETTINGS, RESOURCES, type CacheSettings, type Resource } from './cache/response-cache.ts';
 export { DEFAULT_APPROVAL_LINK_SETTINGS, type ApprovalLinkSettings } from './approval-links/approval-link.service.ts';
 export type { CachePolicy, ReadRoute, RouteDefinition, WriteRoute } from './trpc/meta.ts';
+export { DEFAULT_WEBHOOK_SETTINGS, startDeliveryWorker, type WebhookSettings } from './webhooks/webhook.delivery.ts';
 export { DEFAULT_IDEMPOTENCY_SETTINGS, type IdempotencySettings } from './idempotency/idempotency.service.ts';
 export { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER, MAX_IDEMPOTENCY_KEY_LENGTH } from './idempotency/idempotency-key.ts';
 export { DEMO_CUSTOMER, DEMO_MECHANIC, DEMO_SERVICE_WRITER, DEMO_TECHNICIAN, seedDemoShop, type SeedReport } from './demo/demo-shop.ts';
@@ -52,3 +53,7 @@ export {
   type Totals,
 } from './estimates/money-engine.ts';
 export { formatPercent, MAX_PERCENT_THOUSANDTHS, parsePercent, Percent, PercentInput } from './shared/percent.ts';
+export { EVENT_TYPES, type EventType } from './events/outbox.ts';
+export { EVENT_CATALOGUE, eventCatalogueSchemas, eventSchemaName } from './events/event-catalogue.ts';
+export { publishAllEvents, startEventPublisher, type EventPublisherOptions } from './events/publisher.ts';
+export type { BackgroundRunner } from './events/background-runner.ts';

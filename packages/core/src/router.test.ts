@@ -46,9 +46,10 @@ describe('every procedure of the router', () => {
 
 /**
  * Routers that are no resource of their own: `me` shows the caller's account, a
- * customer or a mechanic; `declinedWork` shows tickets' declined jobs.
+ * customer or a mechanic; `declinedWork` shows tickets' declined jobs; `events`
+ * and `audit` show what the other resources' changes wrote (never cached).
  */
-const VIEW_ROUTERS = ['me', 'declinedWork'];
+const VIEW_ROUTERS = ['me', 'declinedWork', 'events', 'audit'];
 
 describe('the cache resources', () => {
   it('are the router keys, one per resource router', () => {

@@ -2,9 +2,11 @@ import type { AnyProcedure, inferRouterInputs, inferRouterOutputs } from '@trpc/
 import { approvalRouter } from './approvals/approval.router.ts';
 import { approvalLinkRouter } from './approval-links/approval-link.router.ts';
 import { assignmentRouter } from './assignments/assignment.router.ts';
+import { auditRouter } from './audit/audit.router.ts';
 import { customerRouter } from './customers/customer.router.ts';
 import { declinedWorkRouter } from './declined-work/declined-work.router.ts';
 import { documentRouter } from './documents/document.router.ts';
+import { eventRouter } from './events/event.router.ts';
 import { inventoryRouter } from './inventory/inventory.router.ts';
 import { invoiceRouter } from './invoices/invoice.router.ts';
 import { mechanicRouter } from './mechanics/mechanic.router.ts';
@@ -14,6 +16,7 @@ import { reportRouter } from './reports/report.router.ts';
 import { shopRouter } from './shop/shop.router.ts';
 import { serviceTicketRouter } from './service-tickets/service-ticket.router.ts';
 import { vehicleRouter } from './vehicles/vehicle.router.ts';
+import { webhookRouter } from './webhooks/webhook.router.ts';
 import type { ProcedureMeta } from './trpc/meta.ts';
 import { router } from './trpc/procedures.ts';
 
@@ -33,6 +36,9 @@ export const appRouter = router({
   invoices: invoiceRouter,
   payments: paymentRouter,
   reports: reportRouter,
+  events: eventRouter,
+  audit: auditRouter,
+  webhooks: webhookRouter,
 });
 
 export type AppRouter = typeof appRouter;

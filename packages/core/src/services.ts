@@ -9,6 +9,7 @@ import { openDatabase, type DatabaseSettings } from './db/client.ts';
 import { DEFAULT_IDEMPOTENCY_SETTINGS, type IdempotencySettings } from './idempotency/idempotency.service.ts';
 import { createRateLimiter, unlimited, type RateLimitSettings } from './rate-limit/limiter.ts';
 import { connectRedis, firstContact } from './redis.ts';
+import { DEFAULT_WEBHOOK_SETTINGS, type WebhookSettings } from './webhooks/webhook.delivery.ts';
 import type { AppServices, Logger } from './app-services.ts';
 
 export interface AppSettings {
@@ -25,6 +26,8 @@ export interface AppSettings {
   approvalLinks?: Partial<ApprovalLinkSettings>;
   /** How long idempotency keys are kept; DEFAULT_IDEMPOTENCY_SETTINGS where left out. */
   idempotency?: Partial<IdempotencySettings>;
+  /** Outbound rules, timeout and retries of webhook deliveries; DEFAULT_WEBHOOK_SETTINGS where left out. */
+  webhooks?: Partial<WebhookSettings>;
 }
 
 export interface RunningServices {
@@ -60,6 +63,7 @@ export async function createServices(settings: AppSettings): Promise<RunningServ
     log: settings.log,
     approvalLinks: { ...DEFAULT_APPROVAL_LINK_SETTINGS, ...settings.approvalLinks },
     idempotency: { ...DEFAULT_IDEMPOTENCY_SETTINGS, ...settings.idempotency },
+    webhooks: { ...DEFAULT_WEBHOOK_SETTINGS, ...settings.webhooks },
   };
   return {
     services,

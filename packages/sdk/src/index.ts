@@ -12,4 +12,5 @@ export {
 } from './client.ts';
 export { createSession, type Session, type SessionOptions } from './session.ts';
 export { createDocumentDownloads, type DocumentDownloads } from './documents.ts';
+export { verifyWebhook, WebhookVerificationError, type WebhookEvent } from './webhooks.ts';
 export type { AppRouter, ErrorData, FieldError, ProblemCode, RouterInputs, RouterOutputs } from '@mechanic-shop/core';

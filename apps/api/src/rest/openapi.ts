@@ -3,6 +3,10 @@ import { generateOpenApiDocument, type GenerateOpenApiDocumentOptions, type Open
 import { z, type ZodObject } from 'zod';
 import {
   documentRouter,
+  EVENT_CATALOGUE,
+  eventCatalogueSchemas,
+  EVENT_TYPES,
+  eventSchemaName,
   IDEMPOTENCY_KEY_HEADER,
   IDEMPOTENT_REPLAYED_HEADER,
   MAX_IDEMPOTENCY_KEY_LENGTH,
@@ -51,6 +55,15 @@ export const TAG_DESCRIPTIONS: Record<string, string> = {
   'declined-work':
     'Jobs customers declined, to follow up: the list by due day, customer or vehicle, and bringing a job back as new work at ' +
     "today's prices.",
+  events:
+    'Every change as a typed event, written in the same transaction as the change: a pull feed in commit order with a ' +
+    'stable cursor; each type and its data schema is listed under the webhooks of this document.',
+  webhooks:
+    "The owner's subscriptions of URLs to event types: deliveries signed per Standard Webhooks (verify them with any " +
+    'Standard Webhooks library, or the SDK’s verifyWebhook), retried with backoff, in order per subject, with a delivery log.',
+  audit:
+    'Who changed what, when, with the fields before and after: the whole trail (owner) and a ticket’s history (staff, and ' +
+    'the ticket’s customer for a customer-safe part). Entries are never changed or deleted.',
 };
 
 /** The tags the routes use, in the router's order, with their descriptions. */
@@ -89,10 +102,12 @@ export function buildOpenApiDocument(router: AnyRouter, options: { version: stri
     securitySchemes: { [SECURITY_SCHEME]: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
     paths: documentPaths(),
   });
+  document.webhooks = eventWebhooks();
   const routes = [...restRoutesOf(router), ...DOCUMENT_ROUTES];
   document.tags = tagsOf(routes);
   document.components ??= {};
-  document.components.schemas = { ...document.components.schemas, ...PROBLEM_SCHEMAS };
+  // The routes' components first: an event's data is the same read model a route answers with.
+  document.components.schemas = { ...eventCatalogueSchemas(), ...document.components.schemas, ...PROBLEM_SCHEMAS };
   document.components.headers = { ...document.components.headers, ...HEADERS };
 
   for (const route of routes) {
@@ -363,6 +378,43 @@ function documentPaths(): NonNullable<GenerateOpenApiDocumentOptions['paths']> {
               description: 'OK.',
               content: { 'application/pdf': { schema: z.string().meta({ format: 'binary', description: 'The PDF document.' }) } },
             },
+          },
+        },
+      },
+    ]),
+  );
+}
+
+/**
+ * The event catalogue as OpenAPI 3.1 `webhooks`: what a subscribed URL receives
+ * for each event type (the same events `GET /events` lists), so that clients
+ * can generate the types of every event's `data`.
+ */
+function eventWebhooks(): NonNullable<OpenAPIObject['webhooks']> {
+  return Object.fromEntries(
+    EVENT_TYPES.map((type) => [
+      type,
+      {
+        post: {
+          operationId: `event-${type.replace(/\./g, '-')}`,
+          tags: ['events'],
+          summary: EVENT_CATALOGUE[type].summary,
+          description:
+            'Signed per the Standard Webhooks specification: verify `webhook-signature` (`v1,<base64 HMAC-SHA256 of ' +
+            '"<webhook-id>.<webhook-timestamp>.<body>">`, keyed with the base64 part of the `whsec_` secret), reject old ' +
+            'timestamps, and deduplicate on `webhook-id` (the event id): delivery is at least once.',
+          parameters: ['webhook-id', 'webhook-timestamp', 'webhook-signature'].map((name) => ({
+            name,
+            in: 'header',
+            required: true,
+            schema: { type: 'string' },
+          })),
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: { $ref: `#/components/schemas/${eventSchemaName(type)}` } } },
+          },
+          responses: {
+            '200': { description: 'Any 2xx within 10 s acknowledges the event; anything else is retried with backoff.' },
           },
         },
       },

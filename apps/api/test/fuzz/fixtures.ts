@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { publishAllEvents } from '@mechanic-shop/core';
 import { registerCustomer, registerMechanic } from '../accounts.ts';
 import { request, type TestServer } from '../server-harness.ts';
 import { typesOf, type JsonSchema, type Operation } from './openapi.ts';
@@ -70,7 +71,7 @@ export const FIXTURES: Fixture[] = [
   },
   {
     resource: 'mechanics',
-    names: ['mechanics', 'mechanic_id', 'technician_id', 'add_ids', 'remove_ids'],
+    names: ['mechanics', 'mechanic_id', 'technician_id', 'add_ids', 'remove_ids', 'actor_id'],
     async restore({ server, db, callers, call }) {
       // An owner may demote, delete or revoke another owner, so a case as the mechanic may break the founder's account.
       // Every accepted write is followed by a restore: at most one of the two is broken, and the other mends it.
@@ -217,6 +218,30 @@ export const FIXTURES: Fixture[] = [
       });
       if (paid.status !== 201) throw new Error(`setting up: POST ${path} answered ${paid.status} ${JSON.stringify(paid.body)}`);
       return [paid.body.id];
+    },
+  },
+  {
+    // A webhook to a public address, never contacted: this server runs no delivery worker.
+    resource: 'webhooks',
+    names: ['webhooks'],
+    async restore({ db, callers, ids, call }) {
+      const [webhookId = 0] = ids.webhooks ?? [];
+      if (await db.webhook.count({ where: { id: webhookId, enabled: true } })) return [webhookId];
+      const json = { url: 'https://93.184.215.14/hook', event_types: ['invoice.issued'] };
+      return [(await call('POST', '/webhooks', callers.mechanic.token, json)).id];
+    },
+  },
+  {
+    // A delivery of that webhook: its test event, published here (this server runs no publisher either).
+    resource: 'webhook_deliveries',
+    names: ['delivery_id'],
+    async restore({ server, db, callers, ids, call }) {
+      const [webhookId] = ids.webhooks!;
+      const existing = await db.webhookDelivery.findFirst({ where: { webhookId }, select: { id: true } });
+      if (existing) return [existing.id];
+      await call('POST', `/webhooks/${webhookId}/test`, callers.mechanic.token, {});
+      await publishAllEvents(server.app.services);
+      return [(await db.webhookDelivery.findFirstOrThrow({ where: { webhookId }, select: { id: true } })).id];
     },
   },
 ];

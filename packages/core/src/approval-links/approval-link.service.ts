@@ -6,6 +6,7 @@ import type { Database, Prisma, Transaction } from '../db/client.ts';
 import { lockServiceTicket, readSnapshot } from '../db/dialect.ts';
 import { inTransaction } from '../db/transactions.ts';
 import { AppError } from '../errors.ts';
+import { diffFields, recordAudit } from '../events/outbox.ts';
 import { readSettings } from '../shop/shop.service.ts';
 import { requireNotInvoiced } from '../service-tickets/estimate.service.ts';
 import { readTicket } from '../service-tickets/service-ticket.service.ts';
@@ -83,16 +84,21 @@ export function createApprovalLink(
     const now = new Date();
     const expiresAt = new Date(now.getTime() + approvalLinks.ttlHours * 3_600_000);
     await tx.approvalLink.updateMany({ where: { serviceTicketId: ticketId, revokedAt: null }, data: { revokedAt: now } });
-    await tx.approvalLink.create({
+    const { id } = await tx.approvalLink.create({
       data: { serviceTicketId: ticketId, tokenHash: hashOf(token), estimateVersion, expiresAt, createdById: caller.id },
       select: { id: true },
     });
-    return {
+    const link = {
       url: `${approvalLinks.publicUrl}/app/approve/${token}`,
       token,
       expires_at: expiresAt.toISOString(),
       estimate_version: estimateVersion,
     };
+    // Never the token or url: whoever reads the history must not be able to approve with it.
+    const changes = diffFields(null, link, ['estimate_version', 'expires_at']);
+    const subject = { type: 'approval_link', id };
+    await recordAudit(tx, { actor: caller, subject, action: 'approval_link.created', changes, serviceTicketId: ticketId });
+    return link;
   });
 }
 

@@ -4,16 +4,17 @@ import { lockServiceTicket, readSnapshot } from '../db/dialect.ts';
 import type { Provider } from '../db/provider.ts';
 import { inTransaction } from '../db/transactions.ts';
 import { AppError, type FieldError } from '../errors.ts';
+import { diffFields, emitEvent, recordAudit } from '../events/outbox.ts';
 import { formatCents } from '../shared/money.ts';
 import { pageWindow, toPage, type Page } from '../shared/schemas.ts';
 import { readSettings } from '../shop/shop.service.ts';
 import { requireNotInvoiced, restockJob, takeJobStock } from '../service-tickets/estimate.service.ts';
 import { jobsOfTicket, priceJobs, type JobRow } from '../service-tickets/estimate.view.ts';
-import { assertTotalWithinLimit } from '../service-tickets/service-ticket.service.ts';
+import { assertTotalWithinLimit, ticketEventData } from '../service-tickets/service-ticket.service.ts';
 import type { RequestInfo } from '../trpc/context.ts';
 import type { AppServices } from '../app-services.ts';
 import {
-  STAFF_APPROVAL_METHODS,
+  type STAFF_APPROVAL_METHODS,
   type Approval,
   type ApprovalMethod,
   type ApprovalQuery,
@@ -230,7 +231,49 @@ export async function recordApproval(tx: Transaction, provider: Provider, ticket
   for (const decision of input.decisions) {
     await applyDecision(tx, decision, jobs.get(decision.job_id)!.authorization, { decidedAt: now, approvalId: approval.id, followUpOn });
   }
-  return toApprovalView(approval);
+  const view = toApprovalView(approval);
+  await recordApprovalEvents(tx, input.recordedBy, view, jobs);
+  return view;
+}
+
+/** The approval's fields its audit entry shows; contact_*, client_ip and user_agent are hidden from the customer. */
+const AUDITED_APPROVAL_FIELDS = [
+  'estimate_version',
+  'method',
+  'signature_name',
+  'approved_amount',
+  'contact_name',
+  'contact_phone',
+  'client_ip',
+  'user_agent',
+] as const;
+
+/**
+ * An approval's events and audit, which the ticket's customer sees: the
+ * approval recorded, then one `job.approved` or `job.declined` per decision,
+ * with the job as the ticket shows it after the decision.
+ */
+async function recordApprovalEvents(
+  tx: Transaction,
+  actor: ApprovalInput['recordedBy'],
+  approval: Approval,
+  jobsBefore: Map<number, JobRow>,
+): Promise<void> {
+  const ticketId = approval.service_ticket_id;
+  const audit = { actor, serviceTicketId: ticketId, customerVisible: true };
+  const changes = diffFields(null, approval, AUDITED_APPROVAL_FIELDS);
+  await recordAudit(tx, { ...audit, subject: { type: 'approval', id: approval.id }, action: 'approval.recorded', changes });
+  const ticket = await ticketEventData(tx, ticketId);
+  for (const { job_id, decision } of approval.decisions) {
+    const job = ticket.jobs.find(({ id }) => id === job_id)!;
+    const type = decision === 'approve' ? 'job.approved' : 'job.declined';
+    const subject = { type: 'job', id: job_id };
+    await emitEvent(tx, { type, actor, subject, data: job });
+    const { authorization, declineReason, followUpOn } = jobsBefore.get(job_id)!;
+    const before = { authorization, decline_reason: declineReason, follow_up_on: followUpOn?.toISOString().slice(0, 10) ?? null };
+    const jobChanges = diffFields(before, job, ['authorization', 'decline_reason', 'follow_up_on']);
+    await recordAudit(tx, { ...audit, subject, action: type, changes: jobChanges });
+  }
 }
 
 /**

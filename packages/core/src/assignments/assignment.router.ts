@@ -25,7 +25,7 @@ export const assignmentRouter = router({
     )
     .input(NewAssignment)
     .output(Assignment)
-    .mutation(({ ctx, input }) => assignments.assignMechanic(ctx.services, input)),
+    .mutation(({ ctx, input }) => assignments.assignMechanic(ctx.services, ctx.caller, input)),
 
   list: mechanicProcedure
     .meta(
@@ -57,5 +57,5 @@ export const assignmentRouter = router({
     )
     .input(AssignmentKey)
     .output(z.void())
-    .mutation(({ ctx, input }) => assignments.unassignMechanic(ctx.services, input)),
+    .mutation(({ ctx, input }) => assignments.unassignMechanic(ctx.services, ctx.caller, input)),
 });

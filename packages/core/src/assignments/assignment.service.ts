@@ -1,8 +1,10 @@
-import type { Prisma } from '../db/client.ts';
+import type { StaffPrincipal } from '../auth/tokens.ts';
+import type { Prisma, Transaction } from '../db/client.ts';
 import { countRows, lockServiceTicket } from '../db/dialect.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { inTransaction } from '../db/transactions.ts';
 import { AppError } from '../errors.ts';
+import { diffFields, recordAudit } from '../events/outbox.ts';
 import { pageWindow, toPage, type Page } from '../shared/schemas.ts';
 import type { AppServices } from '../app-services.ts';
 import type { Assignment, AssignmentKey, AssignmentQuery, NewAssignment } from './assignment.schemas.ts';
@@ -16,7 +18,11 @@ function toView(row: Prisma.ServiceAssignmentGetPayload<{ select: typeof assignm
 }
 
 /** Assigns a mechanic to a ticket; the pair is unique (409 when it exists). */
-export async function assignMechanic({ db, provider }: Deps, { service_ticket_id, mechanic_id }: NewAssignment): Promise<Assignment> {
+export async function assignMechanic(
+  { db, provider }: Deps,
+  caller: StaffPrincipal,
+  { service_ticket_id, mechanic_id }: NewAssignment,
+): Promise<Assignment> {
   try {
     return await inTransaction(db, async (tx) => {
       if (!(await lockServiceTicket(tx, provider, service_ticket_id))) {
@@ -31,6 +37,7 @@ export async function assignMechanic({ db, provider }: Deps, { service_ticket_id
         select: assignmentFields,
       });
       await tx.serviceTicket.update({ where: { id: service_ticket_id }, data: { updatedAt: new Date() }, select: { id: true } });
+      await recordAssignment(tx, caller, 'assignment.created', { service_ticket_id, mechanic_id }, null, mechanic_id);
       return toView(row);
     });
   } catch (error) {
@@ -64,11 +71,34 @@ export async function listAssignments(
   return toPage(rows.map(toView), total, page);
 }
 
-export async function unassignMechanic({ db, provider }: Deps, { service_ticket_id, mechanic_id }: AssignmentKey): Promise<void> {
+export async function unassignMechanic(
+  { db, provider }: Deps,
+  caller: StaffPrincipal,
+  { service_ticket_id, mechanic_id }: AssignmentKey,
+): Promise<void> {
   await inTransaction(db, async (tx) => {
     await lockServiceTicket(tx, provider, service_ticket_id);
     const { count } = await tx.serviceAssignment.deleteMany({ where: { serviceTicketId: service_ticket_id, mechanicId: mechanic_id } });
     if (count === 0) throw new AppError('not_found', `Mechanic ${mechanic_id} is not assigned to service ticket ${service_ticket_id}`);
     await tx.serviceTicket.update({ where: { id: service_ticket_id }, data: { updatedAt: new Date() }, select: { id: true } });
+    await recordAssignment(tx, caller, 'assignment.deleted', { service_ticket_id, mechanic_id }, mechanic_id, null);
+  });
+}
+
+/** An assignment made or ended: an entry in its ticket's history (staff's: who works on it is the shop's business). */
+function recordAssignment(
+  tx: Transaction,
+  caller: StaffPrincipal,
+  action: 'assignment.created' | 'assignment.deleted',
+  key: AssignmentKey,
+  before: number | null,
+  after: number | null,
+): Promise<void> {
+  return recordAudit(tx, {
+    actor: caller,
+    subject: { type: 'assignment', id: `${key.service_ticket_id}:${key.mechanic_id}` },
+    action,
+    changes: diffFields({ mechanic_id: before }, { mechanic_id: after }),
+    serviceTicketId: key.service_ticket_id,
   });
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaller, type Caller } from '../caller.ts';
+import { publishAllEvents } from '../events/publisher.ts';
 import { listProcedures } from '../router.ts';
 import {
   approveEveryJob,
@@ -50,6 +51,13 @@ const RESOURCE_OF_TABLE: Record<string, Resource | null> = {
   refunds: 'payments',
   // Written around every keyed POST (src/idempotency); no answer shows it.
   idempotency_keys: null,
+  // Written by the changes themselves (src/events); GET /events, /audit and a ticket's history are never cached.
+  events: null,
+  event_publisher: null,
+  audit_entries: null,
+  webhooks: 'webhooks',
+  webhook_deliveries: 'webhooks',
+  webhook_attempts: 'webhooks',
 };
 
 /** The data model, for the table names and the deletes the database cascades (which no statement shows). */
@@ -119,6 +127,11 @@ async function workedTicket(world: World, ownerToken = world.customer.token): Pr
 }
 
 const asMechanic = (world: World, call: Run['call']): Run => ({ token: world.mechanic.token, call });
+
+/** A public address literally: the URL check needs no DNS. */
+const WEBHOOK_URL = 'https://93.184.215.14/hook';
+const newWebhook = (world: World) =>
+  world.app.as(world.mechanic.token).webhooks.create({ url: WEBHOOK_URL, event_types: ['invoice.issued'] });
 
 /** One run of every write route, by procedure path. */
 const WRITES: Record<string, (world: World) => Promise<Run>> = {
@@ -265,6 +278,31 @@ const WRITES: Record<string, (world: World) => Promise<Run>> = {
     const id = await paymentOf(world);
     return keyed(world, (caller) => caller.payments.refund({ id, amount: '1.00', reason: 'Goodwill' }));
   },
+  'webhooks.create': async (world) =>
+    asMechanic(world, (caller) => caller.webhooks.create({ url: WEBHOOK_URL, event_types: ['invoice.issued'] })),
+  'webhooks.update': async (world) => {
+    const { id } = await newWebhook(world);
+    return asMechanic(world, (caller) => caller.webhooks.update({ id, enabled: false }));
+  },
+  'webhooks.delete': async (world) => {
+    const { id } = await newWebhook(world);
+    return asMechanic(world, (caller) => caller.webhooks.delete({ id }));
+  },
+  'webhooks.rotateSecret': async (world) => {
+    const { id } = await newWebhook(world);
+    return asMechanic(world, (caller) => caller.webhooks.rotateSecret({ id }));
+  },
+  'webhooks.test': async (world) => {
+    const { id } = await newWebhook(world);
+    return asMechanic(world, (caller) => caller.webhooks.test({ id }));
+  },
+  'webhooks.retryDelivery': async (world) => {
+    const { id } = await newWebhook(world);
+    await world.app.as(world.mechanic.token).webhooks.test({ id });
+    await publishAllEvents(world.app.services);
+    const [delivery] = (await world.app.as(world.mechanic.token).webhooks.deliveries({ id })).items;
+    return asMechanic(world, (caller) => caller.webhooks.retryDelivery({ id, delivery_id: delivery!.id }));
+  },
   'shop.updateSettings': async (world) => asMechanic(world, (caller) => caller.shop.updateSettings({ tax_rates: { parts: '8.875' } })),
   'vehicles.create': async ({ customer }) => ({
     token: customer.token,
@@ -377,6 +415,7 @@ const READS: Record<string, (world: World) => Run> = {
   'reports.sales': (world) => asMechanic(world, (caller) => caller.reports.sales(aroundToday())),
   'me.get': (world) => asMechanic(world, (caller) => caller.me.get()),
   'declinedWork.list': (world) => asMechanic(world, (caller) => caller.declinedWork.list({})),
+  'webhooks.list': (world) => asMechanic(world, (caller) => caller.webhooks.list({})),
 };
 
 const procedures = listProcedures();

@@ -19,6 +19,7 @@ export const RESOURCES = [
   'invoices',
   'payments',
   'reports',
+  'webhooks',
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 

@@ -1,5 +1,6 @@
 import type { TRPCError } from '@trpc/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventsAbout } from '../testing/events.ts';
 import { createTestApp, reasonOf, type TestApp } from '../testing/index.ts';
 import {
   approveEveryJob,
@@ -221,5 +222,40 @@ describe('customers by staff role', () => {
       expect(await app.as(token).customers.byId({ id: customer.id })).toEqual(customer);
       expect((await app.as(token).customers.list({ per_page: 100 })).total).toBeGreaterThan(0);
     }
+  });
+});
+
+describe('customer events and audit', () => {
+  it('emits customer.created with the public profile, the new customer as the actor', async () => {
+    const { customer } = await signUpCustomer(app);
+    const events = await eventsAbout(app, { type: 'customer', id: customer.id });
+    expect(events).toEqual([
+      expect.objectContaining({
+        type: 'customer.created',
+        actor: { kind: 'customer', id: customer.id },
+        subject: { type: 'customer', id: String(customer.id) },
+        data: customer,
+      }),
+    ]);
+  });
+
+  it('audits profile changes with the fields before and after, a password change only noted', async () => {
+    const { customer, token } = await signUpCustomer(app);
+    await app.as(token).customers.update({ id: customer.id, phone: '+1 555 0199', password: 'another long secret' });
+    const trail = await app.as(mechanicToken).audit.list({ subject_type: 'customer', subject_id: String(customer.id) });
+    expect(trail.items.map((entry) => entry.action)).toEqual(['customer.updated', 'customer.created']);
+    expect(trail.items[0]).toMatchObject({
+      actor: { kind: 'customer', id: customer.id },
+      changes: { phone: { before: customer.phone, after: '+1 555 0199' }, password: { before: '[redacted]', after: '[redacted]' } },
+    });
+    expect(JSON.stringify(trail.items)).not.toContain('another long secret');
+  });
+
+  it('writes nothing for a registration that fails', async () => {
+    const input = newCustomer();
+    await app.as().customers.register(input);
+    const before = await app.services.db.event.count({ where: { type: 'customer.created' } });
+    expect(await reasonOf(app.as().customers.register(input))).toBe('email_taken');
+    expect(await app.services.db.event.count({ where: { type: 'customer.created' } })).toBe(before);
   });
 });

@@ -5,6 +5,7 @@ import { isUniqueViolation } from '../db/errors.ts';
 import { lockCustomerTickets } from '../db/dialect.ts';
 import { inTransaction } from '../db/transactions.ts';
 import { AppError } from '../errors.ts';
+import { diffFields, emitEvent, recordAudit } from '../events/outbox.ts';
 import { pageWindow, toPage, type Page, type PaginationInput } from '../shared/schemas.ts';
 import type { AppServices } from '../app-services.ts';
 import type { TicketStatus } from '../service-tickets/service-ticket.schemas.ts';
@@ -13,6 +14,12 @@ import type { Customer, CustomerChanges, NewCustomer } from './customer.schemas.
 /** The columns a customer shows; the password hash is never selected. */
 const customerFields = { id: true, name: true, email: true, phone: true, address: true } satisfies Prisma.CustomerSelect;
 
+/** The profile fields an audit entry compares; the password is only ever noted as changed, never shown. */
+const profileFields = ['name', 'email', 'phone', 'address'] as const;
+
+/** What an audit entry says of a password change: that it happened, not the hash. */
+const PASSWORD_CHANGED = { password: { before: '[redacted]', after: '[redacted]' } };
+
 type Deps = Pick<AppServices, 'db' | 'provider' | 'passwords' | 'tokens'>;
 
 /** The accounts a customer can use: erased ones stay only as the anonymous owners of shop records. */
@@ -20,10 +27,16 @@ const usable = { erasedAt: null } as const;
 
 export async function registerCustomer({ db, passwords }: Pick<Deps, 'db' | 'passwords'>, input: NewCustomer): Promise<Customer> {
   const { password, ...profile } = input;
+  const passwordHash = await passwords.hash(password);
   try {
-    return await db.customer.create({
-      data: { ...profile, passwordHash: await passwords.hash(password) },
-      select: customerFields,
+    return await inTransaction(db, async (tx) => {
+      const customer = await tx.customer.create({ data: { ...profile, passwordHash }, select: customerFields });
+      // Registration is self-service: the new customer is the actor.
+      const actor = { kind: 'customer', id: customer.id } as const;
+      const subject = { type: 'customer', id: customer.id };
+      await emitEvent(tx, { type: 'customer.created', actor, subject, data: customer });
+      await recordAudit(tx, { actor, subject, action: 'customer.created', changes: diffFields(null, customer, profileFields) });
+      return customer;
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw new AppError('email_taken', 'A customer with this email already exists');
@@ -65,8 +78,8 @@ export async function updateCustomer(
   const passwordHash = password === undefined ? undefined : await passwords.hash(password);
   try {
     return await inTransaction(db, async (tx) => {
-      const current = await tx.customer.findUniqueOrThrow({ where: { id }, select: { email: true } });
-      return tx.customer.update({
+      const current = await tx.customer.findUniqueOrThrow({ where: { id }, select: customerFields });
+      const updated = await tx.customer.update({
         where: { id },
         data: {
           ...changes,
@@ -75,6 +88,13 @@ export async function updateCustomer(
         },
         select: customerFields,
       });
+      await recordAudit(tx, {
+        actor: caller,
+        subject: { type: 'customer', id },
+        action: 'customer.updated',
+        changes: { ...diffFields(current, updated, profileFields), ...(password === undefined ? {} : PASSWORD_CHANGED) },
+      });
+      return updated;
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw new AppError('email_taken', 'A customer with this email already exists');
@@ -131,11 +151,15 @@ export async function deleteCustomer({ db, provider }: Pick<Deps, 'db' | 'provid
     // former owner's) still reference: those stay as part of the shop's records.
     await tx.vehicle.deleteMany({ where: { customerId: id, tickets: { none: {} } } });
     const keptVehicles = await tx.vehicle.count({ where: { customerId: id } });
+    // The entry names no personal data: the trail must not keep what erasure removes.
+    const audit = (action: string) => recordAudit(tx, { actor: caller, subject: { type: 'customer', id }, action, changes: {} });
     if (unworked.length === tickets.length && keptVehicles === 0) {
       await tx.customer.delete({ where: { id }, select: { id: true } });
+      await audit('customer.deleted');
       return;
     }
     await tx.customer.update({ where: { id }, data: erasedAccount(id), select: { id: true } });
+    await audit('customer.erased');
   });
 }
 

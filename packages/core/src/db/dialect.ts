@@ -84,6 +84,24 @@ export async function lockCustomerTickets(tx: Transaction, provider: Provider, c
 }
 
 /**
+ * Locks the event publisher's row (id 1) until the transaction ends and reads
+ * the last position given, so that one publisher at a time numbers events and
+ * positions never repeat, whatever the number of instances. It is the
+ * transaction's first read: on MySQL a plain read before it would fix a
+ * snapshot missing events committed while the lock was awaited. SQLite runs one
+ * transaction at a time.
+ */
+export async function lockEventPublisher(tx: Transaction, provider: Provider): Promise<number> {
+  if (provider === 'sqlite')
+    return (await tx.eventPublisher.findUniqueOrThrow({ where: { id: 1 }, select: { lastPosition: true } })).lastPosition;
+  const [row] = await tx.$queryRaw<
+    Array<{ last_position: number | bigint }>
+  >`SELECT last_position FROM event_publisher WHERE id = 1 FOR UPDATE`;
+  if (!row) throw new Error('event_publisher has no row 1: the migration that creates it seeds it');
+  return Number(row.last_position);
+}
+
+/**
  * Runs reads on one consistent snapshot of the database. A read through Prisma's
  * relations is several statements (a ticket, then its assignments and
  * mechanics, then its part lines): without a snapshot, a mechanic deleted

@@ -3,13 +3,14 @@ import type { Prisma, Transaction } from '../db/client.ts';
 import { lockServiceTicket, readSnapshot } from '../db/dialect.ts';
 import { inTransaction } from '../db/transactions.ts';
 import { AppError } from '../errors.ts';
+import { diffFields, emitEvent, recordAudit } from '../events/outbox.ts';
 import { formatCents } from '../shared/money.ts';
 import { pageWindow, toPage, type Page } from '../shared/schemas.ts';
 import { readSettings, type SettingsRow } from '../shop/shop.service.ts';
 import { addJobRow, takeJobStock } from '../service-tickets/estimate.service.ts';
 import { lineFields, priceJobs, type PricedJobRow } from '../service-tickets/estimate.view.ts';
 import type { ServiceTicket, TicketStatus } from '../service-tickets/service-ticket.schemas.ts';
-import { readTicket } from '../service-tickets/service-ticket.service.ts';
+import { readTicket, recordTicketOpened, ticketEventData } from '../service-tickets/service-ticket.service.ts';
 import type { AppServices } from '../app-services.ts';
 import type { DeclinedJob, DeclinedWorkQuery, ReviveDeclinedJob } from './declined-work.schemas.ts';
 
@@ -147,9 +148,37 @@ export async function reviveDeclinedJob(
       throw new AppError('already_revived', `Job ${job_id} was revived into service ticket ${job.revivedIntoTicketId} already`);
     }
     const ticketId = service_ticket_id === undefined ? await openTicketFor(tx, job) : await requireOpenTicket(tx, service_ticket_id, job);
-    await copyJob(tx, job, ticketId);
+    if (service_ticket_id === undefined) await recordTicketOpened(tx, caller, ticketId);
+    const copyId = await copyJob(tx, job, ticketId);
     await tx.job.update({ where: { id: job_id }, data: { revivedAt: new Date(), revivedIntoTicketId: ticketId }, select: { id: true } });
+    await recordRevival(tx, caller, { jobId: job_id, ticketId: source.serviceTicketId }, { jobId: copyId, ticketId });
     return readTicket(tx, ticketId, caller, { withinLimit: true });
+  });
+}
+
+/**
+ * A revival's audit, in both tickets' histories, and the `estimate.updated` of
+ * the ticket the copy went into (a new offer there).
+ */
+async function recordRevival(
+  tx: Transaction,
+  caller: StaffPrincipal,
+  declined: { jobId: number; ticketId: number },
+  copy: { jobId: number; ticketId: number },
+): Promise<void> {
+  const changes = diffFields({ revived_into_ticket_id: null }, { revived_into_ticket_id: copy.ticketId });
+  const subject = { type: 'job', id: declined.jobId };
+  await recordAudit(tx, { actor: caller, subject, action: 'job.revived', changes, serviceTicketId: declined.ticketId });
+  const ticket = await ticketEventData(tx, copy.ticketId);
+  const added = ticket.jobs.find(({ id }) => id === copy.jobId)!;
+  const target = { type: 'service_ticket', id: copy.ticketId };
+  await emitEvent(tx, { type: 'estimate.updated', actor: caller, subject: target, data: ticket });
+  await recordAudit(tx, {
+    actor: caller,
+    subject: target,
+    action: 'estimate.updated',
+    changes: { [`jobs.${copy.jobId}`]: { before: null, after: added }, revived_from_job_id: { before: null, after: declined.jobId } },
+    serviceTicketId: copy.ticketId,
   });
 }
 
@@ -192,7 +221,7 @@ async function openTicketFor(tx: Transaction, job: RevivedJobRow): Promise<numbe
  * parts at the item's price and taken from stock (409 when short), fees and
  * sublet work as they were; discounts are kept. The ticket's estimate changes.
  */
-async function copyJob(tx: Transaction, job: RevivedJobRow, ticketId: number): Promise<void> {
+async function copyJob(tx: Transaction, job: RevivedJobRow, ticketId: number): Promise<number> {
   const { laborRateCents } = await readSettings(tx);
   const partIds = job.lines.flatMap((line) => (line.type === 'part' ? [line.inventoryId!] : []));
   const prices = new Map(
@@ -225,4 +254,5 @@ async function copyJob(tx: Transaction, job: RevivedJobRow, ticketId: number): P
     data: { estimateVersion: { increment: 1 }, updatedAt: new Date() },
     select: { id: true },
   });
+  return jobId;
 }

@@ -335,7 +335,7 @@ export async function seedDemoShop(services: AppServices): Promise<SeedReport> {
       partIds.push(existing.id);
       continue;
     }
-    partIds.push((await addInventoryItem(services, part)).id);
+    partIds.push((await addInventoryItem(services, owner, { reorder_point: 0, ...part })).id);
     created.parts++;
   }
 
@@ -346,7 +346,7 @@ export async function seedDemoShop(services: AppServices): Promise<SeedReport> {
   }
 
   // A shop in New York City: 8.875 % sales tax on parts and fees, and a capped shop-supplies fee.
-  if (!(await db.shopSettings.count())) await updateSettings(services, DEMO_SETTINGS);
+  if (!(await db.shopSettings.count())) await updateSettings(services, owner, DEMO_SETTINGS);
 
   for (const ticket of TICKETS) {
     const customerId = customerIds[ticket.customer]!;
@@ -363,7 +363,8 @@ export async function seedDemoShop(services: AppServices): Promise<SeedReport> {
     await addJob(services, owner, { id, title: ticket.title, concern: ticket.description });
     const [job] = (await db.job.findMany({ where: { serviceTicketId: id }, select: { id: true } })).map((row) => row.id);
     if (ticket.labor) await addLine(services, owner, { id, job_id: job!, type: 'labor', description: ticket.title, hours: ticket.labor });
-    for (const mechanic of ticket.mechanics) await assignMechanic(services, { service_ticket_id: id, mechanic_id: mechanicIds[mechanic]! });
+    for (const mechanic of ticket.mechanics)
+      await assignMechanic(services, owner, { service_ticket_id: id, mechanic_id: mechanicIds[mechanic]! });
     for (const [part, quantity] of ticket.parts) {
       await addPartLine(services, owner, { id, inventory_id: partIds[part]!, quantity }).catch((error: unknown) => {
         // A shop whose stock ran low since a previous seed: the ticket goes without that part.

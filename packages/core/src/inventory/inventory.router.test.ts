@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newInventoryItem, signUpMechanic } from '../testing/fixtures.ts';
+import { newInventoryItem, newTicket, signUpCustomer, signUpMechanic } from '../testing/fixtures.ts';
+import { eventsAbout } from '../testing/events.ts';
 import { createTestApp, reasonOf, type TestApp } from '../testing/index.ts';
 
 let app: TestApp;
@@ -13,7 +14,14 @@ afterAll(() => app.close());
 describe('inventory', () => {
   it('creates, reads, changes any subset of fields and deletes items', async () => {
     const item = await app.as(mechanicToken).inventory.create({ part_name: 'Spark plug', price: 7.5 });
-    expect(item).toEqual({ id: expect.any(Number), part_name: 'Spark plug', description: '', price: '7.50', quantity: 0 });
+    expect(item).toEqual({
+      id: expect.any(Number),
+      part_name: 'Spark plug',
+      description: '',
+      price: '7.50',
+      quantity: 0,
+      reorder_point: 0,
+    });
     expect(await app.as(mechanicToken).inventory.byId({ id: item.id })).toEqual(item);
     const changed = await app.as(mechanicToken).inventory.update({ id: item.id, quantity: 40, description: 'Iridium' });
     expect(changed).toEqual({ ...item, quantity: 40, description: 'Iridium' });
@@ -85,5 +93,60 @@ describe('inventory by staff role', () => {
     expect(await reasonOf(app.as(technician.token).inventory.update({ id: item.id, quantity: 1 }))).toBe('forbidden');
     expect(await reasonOf(app.as(technician.token).inventory.delete({ id: item.id }))).toBe('forbidden');
     await app.as(writer.token).inventory.delete({ id: item.id });
+  });
+});
+
+describe('reorder_point and inventory.low_stock', () => {
+  const lowStock = async (id: number) =>
+    (await eventsAbout(app, { type: 'inventory_item', id })).filter((event) => event.type === 'inventory.low_stock');
+
+  it('is set on create and edit, shown, and refused when negative or fractional', async () => {
+    const item = await app.as(mechanicToken).inventory.create(newInventoryItem({ reorder_point: 3 }));
+    expect(item.reorder_point).toBe(3);
+    expect(await app.as(mechanicToken).inventory.update({ id: item.id, reorder_point: 5 })).toMatchObject({ reorder_point: 5 });
+    expect((await app.as(mechanicToken).inventory.list({ q: item.part_name })).items[0]).toMatchObject({ reorder_point: 5 });
+    for (const reorder_point of [-1, 1.5]) {
+      expect(await reasonOf(app.as(mechanicToken).inventory.update({ id: item.id, reorder_point }))).toBe('validation_failed');
+    }
+  });
+
+  it('fires when parts on a ticket take the stock to the reorder point, once per crossing', async () => {
+    const item = await app.as(mechanicToken).inventory.create(newInventoryItem({ quantity: 10, reorder_point: 4 }));
+    const { token } = await signUpCustomer(app);
+    const ticket = await app.as(token).serviceTickets.open(newTicket());
+    await app.as(mechanicToken).serviceTickets.addPart({ id: ticket.id, inventory_id: item.id, quantity: 5 });
+    expect(await lowStock(item.id)).toEqual([]);
+    await app.as(mechanicToken).serviceTickets.addPart({ id: ticket.id, inventory_id: item.id, quantity: 1 });
+    const [event, ...more] = await lowStock(item.id);
+    expect(more).toEqual([]);
+    expect(event).toMatchObject({
+      actor: null,
+      subject: { type: 'inventory_item', id: String(item.id) },
+      data: { ...item, quantity: 4 },
+    });
+    // Still low: no second alert on the way down.
+    await app.as(mechanicToken).serviceTickets.addPart({ id: ticket.id, inventory_id: item.id, quantity: 2 });
+    expect(await lowStock(item.id)).toHaveLength(1);
+    // Restocked above the point, then taken down again: a second crossing.
+    await app.as(mechanicToken).inventory.update({ id: item.id, quantity: 10 });
+    await app.as(mechanicToken).serviceTickets.addPart({ id: ticket.id, inventory_id: item.id, quantity: 6 });
+    expect((await lowStock(item.id)).map((alert) => alert.data.quantity)).toEqual([4, 4]);
+  });
+
+  it('fires on an edit that takes the stock to the point, with the editor as the actor, and never with the point at 0', async () => {
+    const item = await app.as(mechanicToken).inventory.create(newInventoryItem({ quantity: 10, reorder_point: 2 }));
+    await app.as(mechanicToken).inventory.update({ id: item.id, quantity: 2 });
+    expect(await lowStock(item.id)).toEqual([expect.objectContaining({ actor: { kind: 'staff', id: expect.any(Number) } })]);
+    const unwatched = await app.as(mechanicToken).inventory.create(newInventoryItem({ quantity: 10 }));
+    await app.as(mechanicToken).inventory.update({ id: unwatched.id, quantity: 0 });
+    expect(await lowStock(unwatched.id)).toEqual([]);
+  });
+
+  it('audits edits with the fields before and after', async () => {
+    const item = await app.as(mechanicToken).inventory.create(newInventoryItem({ price: '10.00' }));
+    await app.as(mechanicToken).inventory.update({ id: item.id, price: '12.50', reorder_point: 1 });
+    const trail = await app.as(mechanicToken).audit.list({ subject_type: 'inventory_item', subject_id: String(item.id) });
+    expect(trail.items.map((entry) => entry.action)).toEqual(['inventory.updated', 'inventory.created']);
+    expect(trail.items[0]!.changes).toEqual({ price: { before: '10.00', after: '12.50' }, reorder_point: { before: 0, after: 1 } });
   });
 });

@@ -22,7 +22,7 @@ export const inventoryRouter = router({
     )
     .input(NewInventoryItem)
     .output(InventoryItem)
-    .mutation(({ ctx, input }) => inventory.addInventoryItem(ctx.services, input)),
+    .mutation(({ ctx, input }) => inventory.addInventoryItem(ctx.services, ctx.caller, input)),
 
   list: mechanicProcedure
     .meta(
@@ -67,7 +67,7 @@ export const inventoryRouter = router({
     )
     .input(InventoryChanges)
     .output(InventoryItem)
-    .mutation(({ ctx, input }) => inventory.updateInventoryItem(ctx.services, input)),
+    .mutation(({ ctx, input }) => inventory.updateInventoryItem(ctx.services, ctx.caller, input)),
 
   delete: staffProcedure('owner', 'service_writer')
     .meta(
@@ -85,5 +85,5 @@ export const inventoryRouter = router({
     )
     .input(ById)
     .output(z.void())
-    .mutation(({ ctx, input }) => inventory.deleteInventoryItem(ctx.services, input.id)),
+    .mutation(({ ctx, input }) => inventory.deleteInventoryItem(ctx.services, ctx.caller, input.id)),
 });

@@ -4,6 +4,7 @@ import type { Prisma, Transaction } from '../db/client.ts';
 import { lockInvoice, lockServiceTicket, readSnapshot } from '../db/dialect.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { inTransaction } from '../db/transactions.ts';
+import { diffFields, emitEvent, recordAudit } from '../events/outbox.ts';
 import type { Totals } from '../estimates/money-engine.ts';
 import { AppError } from '../errors.ts';
 import { MAX_ID } from '../shared/limits.ts';
@@ -122,6 +123,20 @@ function toInvoiceView(row: InvoiceRow): Invoice {
     void_reason: row.voidReason,
     payments: row.payments.map(toPaymentView),
   };
+}
+
+/** An invoice issued or voided: its event, and its audit entry in its ticket's history, which the customer sees. */
+async function recordInvoiceChange(
+  tx: Transaction,
+  caller: StaffPrincipal,
+  type: 'invoice.issued' | 'invoice.voided',
+  before: Invoice | null,
+  after: Invoice,
+): Promise<void> {
+  const subject = { type: 'invoice', id: after.number };
+  await emitEvent(tx, { type, actor: caller, subject, data: after });
+  const changes = diffFields(before, after, ['number', 'status', 'totals', 'balance', 'void_reason']);
+  await recordAudit(tx, { actor: caller, subject, action: type, changes, serviceTicketId: after.service_ticket_id, customerVisible: true });
 }
 
 export function invoiceNotFound(number: string): AppError {
@@ -261,7 +276,9 @@ export async function issueInvoice({ db, provider }: Deps, caller: StaffPrincipa
         },
         select: invoiceFields,
       });
-      return toInvoiceView(row);
+      const invoice = toInvoiceView(row);
+      await recordInvoiceChange(tx, caller, 'invoice.issued', null, invoice);
+      return invoice;
     });
   } catch (error) {
     // The ticket's lock keeps a second call waiting until the first commits, and it then
@@ -364,6 +381,8 @@ export async function voidInvoice({ db, provider }: Deps, caller: StaffPrincipal
       data: { voidedAt: new Date(), voidReason: reason, voidedById: caller.id, liveTicketId: null },
       select: invoiceFields,
     });
-    return toInvoiceView(row);
+    const voided = toInvoiceView(row);
+    await recordInvoiceChange(tx, caller, 'invoice.voided', toInvoiceView(invoice), voided);
+    return voided;
   });
 }

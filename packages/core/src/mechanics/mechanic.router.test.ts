@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newInventoryItem, newMechanic, PASSWORD, signUpCustomer, signUpMechanic } from '../testing/fixtures.ts';
+import { eventsAbout } from '../testing/events.ts';
 import { createTestApp, reasonOf, type TestApp } from '../testing/index.ts';
 import type { AppError } from '../errors.ts';
 import { NewMechanic } from './mechanic.schemas.ts';
@@ -308,5 +309,47 @@ describe('the last owner rule under concurrency', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('staff events and audit', () => {
+  let app: TestApp;
+  let owner: Awaited<ReturnType<typeof signUpMechanic>>;
+  beforeAll(async () => {
+    app = await createTestApp();
+    owner = await signUpMechanic(app);
+  });
+  afterAll(() => app.close());
+
+  it('emits staff.role_changed with id, name and role only, by either route, and not when the role stays', async () => {
+    const { mechanic } = await signUpMechanic(app, { role: 'technician' });
+    await app.as(owner.token).mechanics.changeRole({ id: mechanic.id, role: 'service_writer' });
+    await app.as(owner.token).mechanics.update({ id: mechanic.id, role: 'service_writer', phone: '+1 555 0142' });
+    await app.as(owner.token).mechanics.update({ id: mechanic.id, role: 'owner' });
+    const events = await eventsAbout(app, { type: 'mechanic', id: mechanic.id });
+    expect(events).toEqual([
+      expect.objectContaining({
+        type: 'staff.role_changed',
+        actor: { kind: 'staff', id: owner.mechanic.id },
+        subject: { type: 'mechanic', id: String(mechanic.id) },
+        data: { id: mechanic.id, name: mechanic.name, role: 'service_writer' },
+      }),
+      expect.objectContaining({ type: 'staff.role_changed', data: { id: mechanic.id, name: mechanic.name, role: 'owner' } }),
+    ]);
+  });
+
+  it('shows role and salary changes in GET /audit, a password change only noted', async () => {
+    const { mechanic, token } = await signUpMechanic(app, { role: 'technician', salary: '40000.00' });
+    await app.as(owner.token).mechanics.update({ id: mechanic.id, salary: '42000.50' });
+    await app.as(owner.token).mechanics.changeRole({ id: mechanic.id, role: 'service_writer' });
+    await app.as(token).mechanics.update({ id: mechanic.id, password: 'a brand new passphrase' });
+    const trail = await app.as(owner.token).audit.list({ subject_type: 'mechanic', subject_id: String(mechanic.id) });
+    expect(trail.items.map((entry) => [entry.action, entry.changes])).toEqual([
+      ['mechanic.updated', { password: { before: '[redacted]', after: '[redacted]' } }],
+      ['mechanic.role_changed', { role: { before: 'technician', after: 'service_writer' } }],
+      ['mechanic.updated', { salary: { before: '40000.00', after: '42000.50' } }],
+      ['mechanic.created', expect.objectContaining({ role: { before: null, after: 'technician' } })],
+    ]);
+    expect(trail.items[0]!.actor).toEqual({ kind: 'staff', id: mechanic.id });
   });
 });

@@ -5,6 +5,7 @@ import { inTransaction } from '../db/transactions.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { countRows } from '../db/dialect.ts';
 import { AppError } from '../errors.ts';
+import { diffFields, emitEvent, recordAudit, type EventActor } from '../events/outbox.ts';
 import { formatCents } from '../shared/money.ts';
 import { pageWindow, toPage, type Page, type PaginationInput } from '../shared/schemas.ts';
 import type { AppServices } from '../app-services.ts';
@@ -39,6 +40,38 @@ function toView(
 /** The view of a row as its own account sees it: what a write answers its owner with. */
 const asOwnAccount = (row: { id: number; role: StaffRole }): StaffPrincipal => ({ role: 'mechanic', id: row.id, staffRole: row.role });
 
+type StaffRow = Prisma.MechanicGetPayload<{ select: typeof staffFields }>;
+
+/** A row as the audit trail shows it (to owners only): every field, the salary as money. */
+function auditView({ salaryCents, ...row }: StaffRow) {
+  return { ...row, salary: formatCents(salaryCents) };
+}
+
+const auditedFields = ['name', 'role', 'email', 'phone', 'address', 'salary'] as const;
+
+/**
+ * Records a change to a staff account in its transaction: the audit entry (a
+ * password change noted, never its hash) and, when the role changed,
+ * `staff.role_changed` with only id, name and role (no salary, no contacts).
+ */
+async function auditStaffChange(
+  tx: Transaction,
+  actor: EventActor,
+  action: string,
+  before: StaffRow | null,
+  after: StaffRow | null,
+  passwordChanged = false,
+): Promise<void> {
+  const id = (after ?? before)!.id;
+  const subject = { type: 'mechanic', id };
+  const changes = diffFields(before && auditView(before), after && auditView(after), auditedFields);
+  if (passwordChanged) changes.password = { before: '[redacted]', after: '[redacted]' };
+  await recordAudit(tx, { actor, subject, action, changes });
+  if (before && after && before.role !== after.role) {
+    await emitEvent(tx, { type: 'staff.role_changed', actor, subject, data: { id, name: after.name, role: after.role } });
+  }
+}
+
 function fieldsFor(viewer: Principal | null) {
   return viewer?.role === 'mechanic' ? staffFields : publicFields;
 }
@@ -64,18 +97,23 @@ export async function registerMechanic(
   if (registrar?.role === 'mechanic' && registrar.staffRole !== 'owner') throw new AppError('forbidden', OWNERS_ONLY);
   const data = await mechanicRow(passwords, input);
   try {
-    const created =
-      registrar?.role === 'mechanic'
-        ? await db.mechanic.create({ data, select: staffFields })
-        : await inTransaction(db, async (tx) => {
-            await tx.shopSetup.create({ data: { id: 1 } }).catch((error: unknown) => {
-              if (!isUniqueViolation(error)) throw error;
-              throw registrar
-                ? new AppError('forbidden', OWNERS_ONLY)
-                : new AppError('unauthenticated', "The shop is open: adding an account needs an owner's token");
-            });
-            return tx.mechanic.create({ data: { ...data, role: 'owner' }, select: staffFields });
-          });
+    const created = await inTransaction(db, async (tx) => {
+      const row =
+        registrar?.role === 'mechanic'
+          ? await tx.mechanic.create({ data, select: staffFields })
+          : await tx.shopSetup
+              .create({ data: { id: 1 } })
+              .catch((error: unknown) => {
+                if (!isUniqueViolation(error)) throw error;
+                throw registrar
+                  ? new AppError('forbidden', OWNERS_ONLY)
+                  : new AppError('unauthenticated', "The shop is open: adding an account needs an owner's token");
+              })
+              .then(() => tx.mechanic.create({ data: { ...data, role: 'owner' }, select: staffFields }));
+      // The shop's first account opens it on its own authority.
+      await auditStaffChange(tx, registrar ?? asOwnAccount(row), 'mechanic.created', null, row);
+      return row;
+    });
     // Shown as to the new account itself: the answer echoes the salary the caller just set.
     return toView(asOwnAccount(created), created);
   } catch (error) {
@@ -137,10 +175,10 @@ export async function updateMechanic(
     const updated = await inTransaction(db, async (tx) => {
       // A role change takes the shop lock first, as `changeMechanicRole` does: the shop keeps an owner.
       if (role !== undefined) await lockShop(tx);
-      const current = await tx.mechanic.findUnique({ where: { id }, select: { email: true, role: true } });
+      const current = await tx.mechanic.findUnique({ where: { id }, select: staffFields });
       if (!current) throw notFound(id);
       if (role !== undefined && role !== 'owner') await assertAnotherOwner(tx, current);
-      return tx.mechanic.update({
+      const row = await tx.mechanic.update({
         where: { id },
         data: {
           ...changes,
@@ -151,6 +189,8 @@ export async function updateMechanic(
         },
         select: staffFields,
       });
+      await auditStaffChange(tx, caller, 'mechanic.updated', current, row, password !== undefined);
+      return row;
     });
     return toView(caller, updated);
   } catch (error) {
@@ -184,10 +224,12 @@ async function assertAnotherOwner(tx: Transaction, current: { role: StaffRole })
 export async function changeMechanicRole({ db }: Pick<Deps, 'db'>, caller: StaffPrincipal, { id, role }: RoleChange): Promise<Mechanic> {
   const updated = await inTransaction(db, async (tx) => {
     await lockShop(tx);
-    const current = await tx.mechanic.findUnique({ where: { id }, select: { role: true } });
+    const current = await tx.mechanic.findUnique({ where: { id }, select: staffFields });
     if (!current) throw notFound(id);
     if (role !== 'owner') await assertAnotherOwner(tx, current);
-    return tx.mechanic.update({ where: { id }, data: { role }, select: staffFields });
+    const row = await tx.mechanic.update({ where: { id }, data: { role }, select: staffFields });
+    await auditStaffChange(tx, caller, 'mechanic.role_changed', current, row);
+    return row;
   });
   return toView(caller, updated);
 }
@@ -201,11 +243,12 @@ export async function deleteMechanic({ db }: Pick<Deps, 'db'>, caller: StaffPrin
   assertOwnAccountOrOwner(caller, id, 'delete');
   await inTransaction(db, async (tx) => {
     await lockShop(tx);
-    const current = await tx.mechanic.findUnique({ where: { id }, select: { role: true } });
+    const current = await tx.mechanic.findUnique({ where: { id }, select: staffFields });
     if (!current) throw notFound(id);
     if ((await tx.mechanic.count()) <= 1) throw new AppError('last_mechanic');
     await assertAnotherOwner(tx, current);
     await tx.mechanic.delete({ where: { id }, select: { id: true } });
+    await auditStaffChange(tx, caller, 'mechanic.deleted', current, null);
   });
 }
 
@@ -228,7 +271,10 @@ export async function openShop({ db, passwords }: Pick<Deps, 'db' | 'passwords'>
       if ((await tx.mechanic.count()) > 0) return null;
       // A new shop has no row to lock: claiming it decides between two openers (the second fails on the primary key).
       if (!opened) await tx.shopSetup.create({ data: { id: 1 }, select: { id: true } });
-      return tx.mechanic.create({ data: { ...data, role: 'owner' }, select: staffFields });
+      const row = await tx.mechanic.create({ data: { ...data, role: 'owner' }, select: staffFields });
+      // The operator opened it: no API caller, so the system is the actor.
+      await auditStaffChange(tx, null, 'mechanic.created', null, row);
+      return row;
     });
     return created && toView(asOwnAccount(created), created);
   } catch (error) {

@@ -200,7 +200,9 @@ describe('card numbers', () => {
     for (const text of ['4111111111111111', '5500 0000 0000 0004', '3782-822463-10005', 'ref 6011000990139424 ok', '4222222222222']) {
       expect(looksLikeCardNumber(text), text).toBe(true);
     }
-    for (const text of ['4111111111111112', '411111111111', '41111111111111111111', 'ch_3MmlLrLkdIwHu7ix', '2026-12-01', '']) {
+    // 12345678-1234-1232 passes the Luhn check, but is the all-digit start of a UUID.
+    const uuid = 'ch_12345678-1234-1232-abcd-0123456789ab';
+    for (const text of ['4111111111111112', '411111111111', '41111111111111111111', 'ch_3MmlLrLkdIwHu7ix', '2026-12-01', '', uuid]) {
       expect(looksLikeCardNumber(text), text).toBe(false);
     }
   });

@@ -11,8 +11,12 @@ import { MAX_LENGTH } from '../shared/limits.ts';
 import { Money, MoneyInput } from '../shared/money.ts';
 import { DatabaseText, Id, IdParam } from '../shared/schemas.ts';
 
-/** A run of digits with at most one space or dash between two of them, as card numbers are written. */
-const DIGIT_RUN = /\d(?:[ -]?\d)*/g;
+/**
+ * A run of digits with at most one space or dash between two of them, as card numbers are written, standing
+ * on its own: not glued by a letter, digit, underscore or dash to more of an identifier (a UUID's all-digit
+ * groups, joined by their dashes, are no card number).
+ */
+const DIGIT_RUN = /(?<![\w-])\d(?:[ -]?\d)*(?![\w-])/g;
 
 /** The Luhn checksum (ISO/IEC 7812) every payment card number passes. */
 function passesLuhn(digits: string): boolean {

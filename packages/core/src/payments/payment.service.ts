@@ -1,6 +1,8 @@
 import type { StaffPrincipal } from '../auth/tokens.ts';
 import { inTransaction } from '../db/transactions.ts';
 import { AppError } from '../errors.ts';
+import type { Transaction } from '../db/client.ts';
+import { diffFields, emitEvent, recordAudit, type EventSubject, type FieldChanges } from '../events/outbox.ts';
 import {
   invoiceNotFound,
   lockedInvoice,
@@ -39,11 +41,16 @@ export function recordPayment({ db, provider }: Deps, caller: StaffPrincipal, in
       data: { invoiceId: invoice.id, amountCents: input.amount, method: input.method, reference: input.reference, recordedById: caller.id },
       select: paymentFields,
     });
-    return {
+    const received: Payment = {
       ...toPaymentView(payment),
       left: formatCents(payment.amountCents),
       invoice: toBalanceView(invoice, paid + payment.amountCents),
     };
+    const subject = { type: 'payment', id: payment.id };
+    await emitEvent(tx, { type: 'payment.received', actor: caller, subject, data: received });
+    const changes = diffFields(null, received, ['amount', 'method', 'reference']);
+    await recordLedgerAudit(tx, caller, subject, 'payment.received', changes, invoice.serviceTicketId);
+    return received;
   });
 }
 
@@ -68,7 +75,7 @@ export function refundPayment({ db, provider }: Deps, caller: StaffPrincipal, in
       select: { id: true, amountCents: true, reason: true, refundedAt: true },
     });
     const refunded = refundedCents(payment) + refund.amountCents;
-    return {
+    const given: Refund = {
       id: refund.id,
       amount: formatCents(refund.amountCents),
       reason: refund.reason,
@@ -81,5 +88,25 @@ export function refundPayment({ db, provider }: Deps, caller: StaffPrincipal, in
       },
       invoice: toBalanceView(invoice, paidCents(invoice) - refund.amountCents),
     };
+    const subject = { type: 'payment', id: payment.id };
+    await emitEvent(tx, { type: 'payment.refunded', actor: caller, subject, data: given });
+    const changes = {
+      ...diffFields({ refunded: formatCents(refundedCents(payment)) }, given.payment, ['refunded']),
+      ...diffFields(null, given, ['amount', 'reason']),
+    };
+    await recordLedgerAudit(tx, caller, subject, 'payment.refunded', changes, invoice.serviceTicketId);
+    return given;
   });
+}
+
+/** Money in or out: an audit entry in the invoice's ticket's history, which the customer sees. */
+function recordLedgerAudit(
+  tx: Transaction,
+  caller: StaffPrincipal,
+  subject: EventSubject,
+  action: 'payment.received' | 'payment.refunded',
+  changes: FieldChanges,
+  serviceTicketId: number,
+): Promise<void> {
+  return recordAudit(tx, { actor: caller, subject, action, changes, serviceTicketId, customerVisible: true });
 }

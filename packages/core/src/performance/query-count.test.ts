@@ -201,6 +201,26 @@ async function fill(db: RunningServices['services']['db'], size: ShopSize): Prom
       amountCents: 1_500,
     })),
   });
+  // A published ticket.created event per ticket, and as many customer-visible audit entries on the first ticket.
+  await db.event.createMany({
+    data: range(size.tickets).map((id) => ({
+      position: id,
+      type: 'ticket.created',
+      subjectType: 'service_ticket',
+      subjectId: String(id),
+      data: '{}',
+    })),
+  });
+  await db.auditEntry.createMany({
+    data: range(size.tickets).map(() => ({
+      subjectType: 'service_ticket',
+      subjectId: '1',
+      serviceTicketId: 1,
+      action: 'ticket.status_changed',
+      changes: '{"status":{"before":"PENDING","after":"IN_PROGRESS"}}',
+      customerVisible: true,
+    })),
+  });
   // The first ticket's approval link, at its estimate_version.
   await db.approvalLink.create({
     data: {
@@ -333,6 +353,18 @@ const READS: Record<string, Read> = {
   },
   'customers.myInvoices': {
     send: async (shop) => (await shop.asCustomer().customers.myInvoices(PAGE)).items.length,
+    rows: (size) => pageOf(size.tickets),
+  },
+  'events.feed': {
+    send: async (shop) => (await shop.asOwner().events.feed({ types: 'ticket.created', limit: PAGE.per_page })).items.length,
+    rows: (size) => pageOf(size.tickets),
+  },
+  'audit.list': {
+    send: async (shop) => (await shop.asOwner().audit.list({ ...PAGE, subject_type: 'service_ticket' })).items.length,
+    rows: (size) => pageOf(size.tickets),
+  },
+  'audit.ticketHistory': {
+    send: async (shop) => (await shop.asCustomer().audit.ticketHistory({ ...PAGE, id: 1 })).items.length,
     rows: (size) => pageOf(size.tickets),
   },
   'reports.sales': {

@@ -3,6 +3,8 @@ import type { Prisma, Transaction } from '../db/client.ts';
 import { lockServiceTicket } from '../db/dialect.ts';
 import { inTransaction } from '../db/transactions.ts';
 import { AppError } from '../errors.ts';
+import { alertIfStockTakenLow } from '../inventory/inventory.service.ts';
+import { diffFields, emitEvent, recordAudit, type FieldChanges } from '../events/outbox.ts';
 import { MAX_QUANTITY } from '../shared/limits.ts';
 import { readSettings } from '../shop/shop.service.ts';
 import type { AppServices } from '../app-services.ts';
@@ -16,7 +18,7 @@ import {
   type NewLine,
 } from './estimate.schemas.ts';
 import type { NewPartLine, ServiceTicket } from './service-ticket.schemas.ts';
-import { readTicket, requireAssignedTechnician } from './service-ticket.service.ts';
+import { readTicket, requireAssignedTechnician, ticketEventData } from './service-ticket.service.ts';
 
 type Deps = Pick<AppServices, 'db' | 'provider'>;
 
@@ -40,6 +42,7 @@ function changingEstimate(
     if (!(await lockServiceTicket(tx, provider, ticketId))) throw new AppError('not_found', `No service ticket with id ${ticketId}`);
     await requireAssignedTechnician(tx, caller, ticketId);
     await requireNotInvoiced(tx, ticketId);
+    const before = await ticketEventData(tx, ticketId);
     await change(tx);
     await tx.serviceTicket.update({
       where: { id: ticketId },
@@ -48,8 +51,32 @@ function changingEstimate(
       data: { ...(offerChanged ? { estimateVersion: { increment: 1 } } : {}), updatedAt: new Date() },
       select: { id: true },
     });
+    const after = await ticketEventData(tx, ticketId);
+    const subject = { type: 'service_ticket', id: ticketId };
+    // Notes are no new offer: the shop's history records them, integrations hear of offers.
+    if (offerChanged) await emitEvent(tx, { type: 'estimate.updated', actor: caller, subject, data: after });
+    const changes = estimateChanges(before, after);
+    await recordAudit(tx, { actor: caller, subject, action: 'estimate.updated', changes, serviceTicketId: ticketId });
     return readTicket(tx, ticketId, caller, { withinLimit: true });
   });
+}
+
+/**
+ * What an estimate change changed: each job's fields that differ, as
+ * `jobs.<job id>.<field>` (a job added or deleted has a null side), and the
+ * ticket's total and estimate_version.
+ */
+function estimateChanges(before: ServiceTicket, after: ServiceTicket): FieldChanges {
+  const jobsBefore = new Map(before.jobs.map((job) => [job.id, job]));
+  const jobsAfter = new Map(after.jobs.map((job) => [job.id, job]));
+  const changes: FieldChanges = {};
+  for (const id of new Set([...jobsBefore.keys(), ...jobsAfter.keys()])) {
+    const jobBefore = jobsBefore.get(id) ?? null;
+    const jobAfter = jobsAfter.get(id) ?? null;
+    if (jobBefore === null || jobAfter === null) changes[`jobs.${id}`] = { before: jobBefore, after: jobAfter };
+    else for (const [field, change] of Object.entries(diffFields(jobBefore, jobAfter))) changes[`jobs.${id}.${field}`] = change;
+  }
+  return { ...changes, ...diffFields(before, after, ['total', 'estimate_version']) };
 }
 
 /** An invoiced ticket's jobs and lines are frozen until its invoice is voided. Call it under the ticket's lock. */
@@ -69,6 +96,7 @@ export async function takeStock(tx: Transaction, inventoryId: number, quantity: 
     const { quantity: inStock } = await tx.inventoryItem.findUniqueOrThrow({ where: { id: inventoryId }, select: { quantity: true } });
     throw new AppError('insufficient_stock', `Only ${inStock} of inventory item ${inventoryId} in stock; ${quantity} requested`);
   }
+  await alertIfStockTakenLow(tx, inventoryId, quantity);
 }
 
 /** Puts units back in stock, which holds at most MAX_QUANTITY (checked in the same conditional update). */

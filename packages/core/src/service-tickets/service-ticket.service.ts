@@ -5,6 +5,7 @@ import { countRows, lockServiceTicket, readSnapshot } from '../db/dialect.ts';
 import { isForeignKeyViolation } from '../db/errors.ts';
 import { inTransaction, retryingConflicts } from '../db/transactions.ts';
 import { AppError, type FieldError } from '../errors.ts';
+import { diffFields, emitEvent, recordAudit } from '../events/outbox.ts';
 import { MAX_TICKET_TOTAL_CENTS } from '../shared/limits.ts';
 import { formatCents } from '../shared/money.ts';
 import { pageWindow, toPage, type Page, type PaginationInput } from '../shared/schemas.ts';
@@ -118,6 +119,38 @@ function notFound(id: number): AppError {
 }
 
 /**
+ * A ticket as its events carry it, read in the change's transaction: as its
+ * customer sees it. Integrations are told what the customer is offered; the
+ * shop's part and labor costs stay with staff in the API.
+ */
+export async function ticketEventData(tx: Transaction, id: number): Promise<ServiceTicket> {
+  const row = await tx.serviceTicket.findUniqueOrThrow({ where: { id }, select: ticketFields });
+  return toTicketView(row, await readSettings(tx), { role: 'customer', id: row.customerId });
+}
+
+/** A new ticket's event and audit entry (the customer sees it), in the transaction that opened it. */
+export async function recordTicketOpened(tx: Transaction, caller: Principal, id: number): Promise<void> {
+  const opened = await ticketEventData(tx, id);
+  const subject = { type: 'service_ticket', id };
+  await emitEvent(tx, { type: 'ticket.created', actor: caller, subject, data: opened });
+  const changes = diffFields(null, opened, ['title', 'description', 'vin', 'service_date', 'status', 'odometer_in']);
+  await recordAudit(tx, { actor: caller, subject, action: 'ticket.created', changes, serviceTicketId: id, customerVisible: true });
+}
+
+/** A ticket's fields that staff edit directly, as its audit entries compare them. */
+const AUDITED_TICKET_FIELDS = ['status', 'cost', 'odometer_in', 'odometer_out', 'mechanic_ids'] as const;
+
+function auditedTicketFields(ticket: ServiceTicket) {
+  return {
+    status: ticket.status,
+    cost: ticket.cost,
+    odometer_in: ticket.odometer_in,
+    odometer_out: ticket.odometer_out,
+    mechanic_ids: ticket.mechanics.map(({ id }) => id),
+  };
+}
+
+/**
  * A ticket as `viewer` sees it. With `withinLimit`, a write's answer: its total
  * must stay within MAX_TICKET_TOTAL_CENTS, or the write's transaction fails.
  */
@@ -178,6 +211,7 @@ export async function openTicket({ db, provider }: Deps, caller: Principal, inpu
       });
       if (input.odometer_in !== undefined)
         await recordReading(tx, provider, caller, vehicle.id, { reading: input.odometer_in, serviceTicketId: id });
+      await recordTicketOpened(tx, caller, id);
       return readTicket(tx, id, caller);
     }),
   );
@@ -314,6 +348,7 @@ export async function editTicket({ db, provider }: Deps, caller: StaffPrincipal,
       where: { id: edit.id },
       select: { status: true, costCents: true, vehicle: { select: ticketVehicleFields } },
     });
+    const before = await ticketEventData(tx, edit.id);
     if (edit.status && edit.status !== current.status && !NEXT_STATUSES[current.status].includes(edit.status)) {
       throw new AppError('invalid_status_transition', `A ${current.status} ticket cannot become ${edit.status}`);
     }
@@ -358,8 +393,28 @@ export async function editTicket({ db, provider }: Deps, caller: StaffPrincipal,
       },
       select: { id: true },
     });
+    await recordTicketEdit(tx, caller, before, await ticketEventData(tx, edit.id));
     return readTicket(tx, edit.id, caller, { withinLimit: edit.cost !== undefined });
   });
+}
+
+/**
+ * A ticket edit's events and audit: a status change is its own entry, which
+ * the customer sees; the rest (cost, odometer, mechanics) is staff's. A new
+ * flat cost changes the estimate.
+ */
+async function recordTicketEdit(tx: Transaction, caller: StaffPrincipal, before: ServiceTicket, after: ServiceTicket): Promise<void> {
+  const subject = { type: 'service_ticket', id: after.id };
+  const { status, ...changes } = diffFields(auditedTicketFields(before), auditedTicketFields(after), AUDITED_TICKET_FIELDS);
+  if (status) {
+    await emitEvent(tx, { type: 'ticket.status_changed', actor: caller, subject, data: after });
+    const entry = { action: 'ticket.status_changed', changes: { status }, customerVisible: true };
+    await recordAudit(tx, { actor: caller, subject, serviceTicketId: after.id, ...entry });
+  }
+  if (changes.cost) await emitEvent(tx, { type: 'estimate.updated', actor: caller, subject, data: after });
+  if (Object.keys(changes).length > 0) {
+    await recordAudit(tx, { actor: caller, subject, action: 'ticket.updated', changes, serviceTicketId: after.id });
+  }
 }
 
 /** A ticket's total must stay within MAX_TICKET_TOTAL_CENTS (exact, and a sane amount for one repair). */

@@ -21,6 +21,8 @@ export const MAX_LENGTH = {
   /** A payment processor's id for a payment. */
   paymentReference: 100,
   invoicePrefix: 12,
+  webhookUrl: 2048,
+  webhookDescription: 500,
 } as const;
 
 /** The oldest model year a vehicle may have (the first motor cars), and the highest odometer reading. */

@@ -28,7 +28,8 @@ export const shopRouter = router({
         method: 'PUT',
         path: '/shop/settings',
         rateLimit: 'write',
-        invalidates: ['shop'],
+        // Re-pricing sends approved jobs back to pending: ticket reads change too.
+        invalidates: ['shop', 'serviceTickets'],
         tags,
         summary: "Change any of the shop's settings",
         description:
@@ -38,5 +39,5 @@ export const shopRouter = router({
     )
     .input(ShopSettingsEdit)
     .output(ShopSettings)
-    .mutation(({ ctx, input }) => shop.updateSettings(ctx.services, input)),
+    .mutation(({ ctx, input }) => shop.updateSettings(ctx.services, ctx.caller, input)),
 });

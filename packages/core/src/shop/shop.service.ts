@@ -1,6 +1,8 @@
+import type { Principal } from '../auth/tokens.ts';
 import type { Prisma, Transaction } from '../db/client.ts';
 import { inTransaction } from '../db/transactions.ts';
 import type { EngineSettings } from '../estimates/money-engine.ts';
+import { diffFields, recordAudit } from '../events/outbox.ts';
 import { formatCents } from '../shared/money.ts';
 import { formatPercent } from '../shared/percent.ts';
 import type { AppServices } from '../app-services.ts';
@@ -88,6 +90,16 @@ export function engineSettingsOf(row: SettingsRow): EngineSettings {
   };
 }
 
+/** The settings as flat `tax_rates.labor`-style fields: an audit entry names the one rate that changed. */
+function flatView(row: SettingsRow): Record<string, unknown> {
+  const flat: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(toSettingsView(row))) {
+    if (typeof value !== 'object' || value === null) flat[name] = value;
+    else for (const [field, inner] of Object.entries(value)) flat[`${name}.${field}`] = inner;
+  }
+  return flat;
+}
+
 export async function getSettings({ db }: Deps): Promise<ShopSettings> {
   return toSettingsView(await readSettings(db));
 }
@@ -99,7 +111,7 @@ export async function getSettings({ db }: Deps): Promise<ShopSettings> {
  * and sends approved jobs back to pending until the customer decides on the new figures.
  * The labor rate is not counted: it prices new labor lines only.
  */
-export async function updateSettings({ db }: Deps, edit: ShopSettingsEdit): Promise<ShopSettings> {
+export async function updateSettings({ db }: Deps, caller: Principal, edit: ShopSettingsEdit): Promise<ShopSettings> {
   return inTransaction(db, async (tx) => {
     const current = await readSettings(tx);
     const { tax_rates: tax = {}, shop_supplies: supplies = {} } = edit;
@@ -134,6 +146,8 @@ export async function updateSettings({ db }: Deps, edit: ShopSettingsEdit): Prom
       update: next,
       select: settingsFields,
     });
+    const changes = diffFields(flatView(current), flatView(row));
+    await recordAudit(tx, { actor: caller, subject: { type: 'shop', id: SETTINGS_ID }, action: 'shop.settings_updated', changes });
     return toSettingsView(row);
   });
 }

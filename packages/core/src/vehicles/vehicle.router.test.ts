@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newTicket, signUpCustomer, signUpMechanic, uniqueVin } from '../testing/fixtures.ts';
+import { eventsAbout } from '../testing/events.ts';
 import { createTestApp, reasonOf, rejectionOf, type TestApp } from '../testing/index.ts';
 
 // Who may call each route is the authorization matrix's (apps/api/test/authorization-matrix.http.test.ts);
@@ -241,5 +242,36 @@ describe('tickets on vehicles', () => {
     await app.as(leaver.token).customers.delete({ id: leaver.customer.id });
     expect(await app.as(owner.token).vehicles.byId({ id: worked.vehicle.id })).toMatchObject({ customer_id: leaver.customer.id });
     expect(await reasonOf(app.as(owner.token).vehicles.byId({ id: spare.id }))).toBe('not_found');
+  });
+});
+
+describe('vehicle events and audit', () => {
+  it('emits vehicle.created with the vehicle as its routes show it, after its first reading', async () => {
+    const vehicle = await app.as(owner.token).vehicles.create({ customer_id: ada.customer.id, vin: uniqueVin(), odometer: 42_000 });
+    const events = await eventsAbout(app, { type: 'vehicle', id: vehicle.id });
+    expect(events).toEqual([
+      expect.objectContaining({
+        type: 'vehicle.created',
+        actor: { kind: 'staff', id: owner.mechanic.id },
+        subject: { type: 'vehicle', id: String(vehicle.id) },
+        data: vehicle,
+      }),
+    ]);
+    expect(events[0]!.data).toMatchObject({ odometer: 42_000 });
+  });
+
+  it('emits vehicle.created for a vehicle a ticket adds from its VIN', async () => {
+    const ticket = await app.as(bob.token).serviceTickets.open(newTicket());
+    const [event] = await eventsAbout(app, { type: 'vehicle', id: ticket.vehicle.id });
+    expect(event).toMatchObject({ type: 'vehicle.created', actor: { kind: 'customer', id: bob.customer.id } });
+  });
+
+  it('audits changes with the fields before and after', async () => {
+    const vehicle = await app.as(ada.token).vehicles.create({ plate: 'AUD 1', color: 'Red' });
+    await app.as(ada.token).vehicles.update({ id: vehicle.id, color: 'Blue' });
+    const trail = await app.as(owner.token).audit.list({ subject_type: 'vehicle', subject_id: String(vehicle.id) });
+    expect(trail.items.map((entry) => entry.action)).toEqual(['vehicle.updated', 'vehicle.created']);
+    expect(trail.items[0]!.changes).toEqual({ color: { before: 'Red', after: 'Blue' } });
+    expect(trail.items[1]!.changes).toMatchObject({ plate: { before: null, after: 'AUD 1' } });
   });
 });

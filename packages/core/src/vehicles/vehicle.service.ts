@@ -5,6 +5,7 @@ import type { Provider } from '../db/provider.ts';
 import { isUniqueViolation } from '../db/errors.ts';
 import { inTransaction } from '../db/transactions.ts';
 import { AppError } from '../errors.ts';
+import { diffFields, emitEvent, recordAudit } from '../events/outbox.ts';
 import { pageWindow, toPage, type Page, type PaginationInput } from '../shared/schemas.ts';
 import type { AppServices } from '../app-services.ts';
 import { checkVin, decodeVin } from './vin.ts';
@@ -87,6 +88,21 @@ export function toReadingView(row: Prisma.OdometerReadingGetPayload<{ select: ty
     service_ticket_id: row.serviceTicketId,
   };
 }
+
+/** The fields an audit entry compares: what a person sets (not the derived `decoded` nor the timestamps). */
+const auditedFields = [
+  'customer_id',
+  'vin',
+  'plate',
+  'year',
+  'make',
+  'model',
+  'trim',
+  'engine',
+  'color',
+  'odometer',
+  'odometer_unit',
+] as const satisfies ReadonlyArray<keyof Vehicle>;
 
 /** Newest first: the order of every list of readings. */
 export const NEWEST_READINGS_FIRST = [{ recordedAt: 'desc' }, { id: 'desc' }] satisfies Prisma.OdometerReadingOrderByWithRelationInput[];
@@ -227,7 +243,8 @@ export async function guardingVin<Result>(db: Deps['db'], caller: Principal, vin
 }
 
 /**
- * Adds a vehicle, in one transaction with its first odometer reading. The VIN is
+ * Adds a vehicle, in one transaction with its first odometer reading and its
+ * `vehicle.created` event (also when a ticket creates it from a VIN). The VIN is
  * checked (`checkVin`); the year and make the user gave win over the decoded
  * ones, which fill what was left empty.
  */
@@ -260,9 +277,13 @@ export async function createVehicle(
     },
     select: vehicleFields,
   });
-  if (odometer === undefined) return row;
-  await recordReading(tx, provider, caller, row.id, { reading: odometer, unit: odometerUnit });
-  return tx.vehicle.findUniqueOrThrow({ where: { id: row.id }, select: vehicleFields });
+  if (odometer !== undefined) await recordReading(tx, provider, caller, row.id, { reading: odometer, unit: odometerUnit });
+  const created = odometer === undefined ? row : await tx.vehicle.findUniqueOrThrow({ where: { id: row.id }, select: vehicleFields });
+  const view = toVehicleView(created);
+  const subject = { type: 'vehicle', id: created.id };
+  await emitEvent(tx, { type: 'vehicle.created', actor: caller, subject, data: view });
+  await recordAudit(tx, { actor: caller, subject, action: 'vehicle.created', changes: diffFields(null, view, auditedFields) });
+  return created;
 }
 
 export async function addVehicle({ db, provider }: Deps, caller: Principal, { customer_id, ...input }: NewVehicle): Promise<Vehicle> {
@@ -334,7 +355,7 @@ export async function updateVehicle(
         const holder = await tx.vehicle.findUnique({ where: { vin: checked.vin }, select: { id: true, customerId: true } });
         if (holder) throw vinTaken(caller, holder);
       }
-      return tx.vehicle.update({
+      const updated = await tx.vehicle.update({
         where: { id },
         data: {
           ...changes,
@@ -343,6 +364,13 @@ export async function updateVehicle(
         },
         select: vehicleFields,
       });
+      await recordAudit(tx, {
+        actor: caller,
+        subject: { type: 'vehicle', id },
+        action: 'vehicle.updated',
+        changes: diffFields(toVehicleView(current), toVehicleView(updated), auditedFields),
+      });
+      return updated;
     }),
   );
   return toVehicleView(row);
@@ -352,12 +380,18 @@ export async function updateVehicle(
 export async function deleteVehicle({ db }: Deps, caller: Principal, id: number): Promise<void> {
   refuseTechnician(caller, 'delete vehicles');
   await inTransaction(db, async (tx) => {
-    await readableVehicle(tx, caller, id);
+    const current = await readableVehicle(tx, caller, id);
     const tickets = await tx.serviceTicket.count({ where: { vehicleId: id } });
     if (tickets > 0) {
       throw new AppError('vehicle_has_tickets', `Vehicle ${id} is on ${tickets} service ticket(s); it stays as their record`);
     }
     await tx.vehicle.delete({ where: { id }, select: { id: true } });
+    await recordAudit(tx, {
+      actor: caller,
+      subject: { type: 'vehicle', id },
+      action: 'vehicle.deleted',
+      changes: diffFields(toVehicleView(current), null, auditedFields),
+    });
   });
 }
 
