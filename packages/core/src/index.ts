@@ -54,6 +54,7 @@ export {
 } from './estimates/money-engine.ts';
 export { formatPercent, MAX_PERCENT_THOUSANDTHS, parsePercent, Percent, PercentInput } from './shared/percent.ts';
 export { EVENT_TYPES, type EventType } from './events/outbox.ts';
-export { EVENT_CATALOGUE, eventCatalogueSchemas, eventSchemaName } from './events/event-catalogue.ts';
+// The event catalogue's zod schemas are exported from '@mechanic-shop/core/event-catalogue': from here their
+// types would reach the SDK's bundled declarations, which must not depend on zod.
 export { publishAllEvents, startEventPublisher, type EventPublisherOptions } from './events/publisher.ts';
 export type { BackgroundRunner } from './events/background-runner.ts';

@@ -3,10 +3,7 @@ import { generateOpenApiDocument, type GenerateOpenApiDocumentOptions, type Open
 import { z, type ZodObject } from 'zod';
 import {
   documentRouter,
-  EVENT_CATALOGUE,
-  eventCatalogueSchemas,
   EVENT_TYPES,
-  eventSchemaName,
   IDEMPOTENCY_KEY_HEADER,
   IDEMPOTENT_REPLAYED_HEADER,
   MAX_IDEMPOTENCY_KEY_LENGTH,
@@ -15,6 +12,7 @@ import {
   type ProblemCode,
   type ProcedureMeta,
 } from '@mechanic-shop/core';
+import { EVENT_CATALOGUE, eventCatalogueSchemas, eventSchemaName } from '@mechanic-shop/core/event-catalogue';
 import { problemType } from '../http/problem.ts';
 import { DOCUMENT_ROUTES } from '../documents-routes.ts';
 import { restRoutesOf, type RestRoute } from './routes.ts';
