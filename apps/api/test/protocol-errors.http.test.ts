@@ -320,6 +320,13 @@ describe('HTTP hygiene', () => {
       service_tickets: ticket.body.id,
       inventory: part.body.id,
       vehicles: ticket.body.vehicle.id,
+      // A public address needs no lookup, and the test server delivers nothing.
+      webhooks: (
+        await request(server, 'POST', '/webhooks', {
+          token: mechanic.token,
+          json: { url: 'https://93.184.216.34/hook', event_types: ['ticket.created'] },
+        })
+      ).body.id,
     };
     const getRoutes = [...routeTable(appRouter).byProcedure.values()]
       .filter((route) => route.method === 'GET')

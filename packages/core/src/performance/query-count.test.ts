@@ -91,6 +91,14 @@ async function fill(db: RunningServices['services']['db'], size: ShopSize): Prom
   await db.mechanic.createMany({
     data: range(size.mechanics).map((id) => ({ ...account(id), email: `mechanic${id}@example.com`, salaryCents: 5_000_000 })),
   });
+  await db.webhook.create({
+    data: {
+      id: 1,
+      url: 'https://hooks.example.com/shop',
+      eventTypes: '["ticket.created"]',
+      secret: 'whsec_c2VjcmV0c2VjcmV0c2VjcmV0c2VjcmV0',
+    },
+  });
   await db.inventoryItem.createMany({
     data: range(size.parts).map((id) => ({ id, partName: `Part ${id}`, priceCents: 1_000 + id, quantity: 100 })),
   });
@@ -358,6 +366,19 @@ const READS: Record<string, Read> = {
   'events.feed': {
     send: async (shop) => (await shop.asOwner().events.feed({ types: 'ticket.created', limit: PAGE.per_page })).items.length,
     rows: (size) => pageOf(size.tickets),
+  },
+  // One webhook (fill), without deliveries: its reads, like the others, cost a fixed number of statements.
+  'webhooks.list': {
+    send: async (shop) => (await shop.asOwner().webhooks.list(PAGE)).items.length,
+    rows: one,
+  },
+  'webhooks.byId': {
+    send: async (shop) => ((await shop.asOwner().webhooks.byId({ id: 1 })) ? 1 : 0),
+    rows: one,
+  },
+  'webhooks.deliveries': {
+    send: async (shop) => (await shop.asOwner().webhooks.deliveries({ ...PAGE, id: 1 })).items.length,
+    rows: () => 0,
   },
   'audit.list': {
     send: async (shop) => (await shop.asOwner().audit.list({ ...PAGE, subject_type: 'service_ticket' })).items.length,
