@@ -394,8 +394,8 @@ function eventWebhooks(): NonNullable<OpenAPIObject['webhooks']> {
       type,
       {
         post: {
+          // No tag: the docs page lists the catalogue under its own "Webhooks" heading, apart from the routes.
           operationId: `event-${type.replace(/\./g, '-')}`,
-          tags: ['events'],
           summary: EVENT_CATALOGUE[type].summary,
           description:
             'Signed per the Standard Webhooks specification: verify `webhook-signature` (`v1,<base64 HMAC-SHA256 of ' +
