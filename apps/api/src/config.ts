@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { BlockList } from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   DEFAULT_APPROVAL_LINK_SETTINGS,
   DEFAULT_CACHE_SETTINGS,
@@ -30,6 +32,9 @@ const quota = z
     return { points, seconds };
   })
   .refine(({ points, seconds }) => points >= 1 && seconds >= 1, 'requests and seconds must be at least 1');
+
+/** The web app's build output, apps/web/dist: the same path from this file in src/ and in dist/. */
+export const DEFAULT_WEB_APP_DIR = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -80,6 +85,11 @@ const EnvSchema = z.object({
     .optional(),
   REDIS_KEY_PREFIX: z.string().min(1).default('mechanic-shop'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The front desk app's build (`vite build` output), served at /app; a relative path is from the working directory. */
+  WEB_APP_DIR: z
+    .string()
+    .transform((dir) => path.resolve(dir))
+    .default(DEFAULT_WEB_APP_DIR),
   BOOTSTRAP_MECHANIC_EMAIL: z.string().optional(),
   BOOTSTRAP_MECHANIC_PASSWORD: z.string().optional(),
   BOOTSTRAP_MECHANIC_NAME: z.string().default('Shop Owner'),

@@ -90,5 +90,5 @@ function problemOf(caught: unknown, context: RequestContext, route: RestRoute, r
     input: undefined,
     ctx: context,
   });
-  return toProblem(shape.data.httpStatus, JSON.stringify(shape), requestId);
+  return toProblem(shape.data.httpStatus, shape, requestId);
 }

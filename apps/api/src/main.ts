@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     trustedProxies: config.trustedProxies,
     ipv6Prefix: config.RATE_LIMIT_IPV6_PREFIX,
     gate,
+    webAppDir: config.WEB_APP_DIR,
     version: (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version,
   });
   logListening(log, config, running.services.provider, await listenOrExit(api, config));

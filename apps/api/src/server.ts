@@ -21,6 +21,7 @@ import { restDoor } from './rest/rest-door.ts';
 import { routeTable } from './rest/routes.ts';
 import type { StartupGate } from './startup.ts';
 import { trpcDoor } from './trpc-door.ts';
+import { webApp } from './web-app.ts';
 
 /** As long as the records that keep a client's `User-Agent` (e.g. an approval's evidence) store it. */
 const USER_AGENT_MAX = 255;
@@ -40,6 +41,8 @@ export interface ApiServerOptions {
   /** Until it opens, API calls get 503 (the database is being migrated or is unreachable). */
   gate?: StartupGate;
   version: string;
+  /** The front desk app's build, served at /app (WEB_APP_DIR; apps/web/dist if not given). */
+  webAppDir?: string;
 }
 
 export interface ApiServer {
@@ -107,6 +110,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<ApiSer
   await app.register(trpcDoor, doors);
   await app.register(restDoor, { ...doors, routes, services, log, gate });
   await app.register(documentRoutes, doors);
+  await app.register(webApp, { dir: options.webAppDir });
   const server = lifecycleOf(app, log);
   await app.ready();
   return server;

@@ -1,26 +1,14 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { testProvider } from '@mechanic-shop/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, registerCustomer, registerMechanic } from './accounts.ts';
+import { CHROMIUM, chromiumMissing, launchChromium } from './chromium.ts';
 import { request, startTestServer, type TestServer } from './server-harness.ts';
 
-/** Debian's Chromium: Playwright's own browser builds cannot be downloaded here. CI installs it (.ci/run). */
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const ARTIFACTS = fileURLToPath(new URL('../../../artifacts/', import.meta.url));
 
-const chromiumMissing = !existsSync(CHROMIUM);
 // The page is the same whatever the database: one run (the SQLite project) is enough.
 const otherDatabase = testProvider() !== 'sqlite';
 if (chromiumMissing && !otherDatabase) {
@@ -57,7 +45,7 @@ describe.skipIf(chromiumMissing || otherDatabase)('GET /docs in Chromium', () =>
     openApi = (await request(server, 'GET', '/openapi.json')).body;
     mechanic = await registerMechanic(server);
     customer = await registerCustomer(server);
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     // Below the test timeout, so that a missing element fails with Playwright's message naming it.
     page.setDefaultTimeout(10_000);

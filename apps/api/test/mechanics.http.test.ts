@@ -161,6 +161,7 @@ describe('GET /me', () => {
       id: customer.id,
       name: 'Ada Lovelace',
       email: customer.email,
+      shop: { name: 'Mechanic Shop', currency: 'USD' },
     });
     expect((await request(server, 'GET', '/me', { token: writer.token })).body).toEqual({
       kind: 'staff',
@@ -168,6 +169,7 @@ describe('GET /me', () => {
       name: 'Katherine Johnson',
       email: writer.email,
       role: 'service_writer',
+      shop: { name: 'Mechanic Shop', currency: 'USD' },
     });
     expect((await request(server, 'GET', '/me')).status).toBe(401);
   });

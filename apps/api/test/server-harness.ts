@@ -6,6 +6,8 @@ import { createApiServer, type ApiServer } from '../src/server.ts';
 
 /** For the SDK's tests too: a relay that can break connections and lose answers. */
 export { startTcpProxy } from './tcp-proxy.ts';
+/** For the web app's end-to-end tests: the same Chromium as the docs page's. */
+export { CHROMIUM, chromiumMissing, launchChromium } from './chromium.ts';
 
 export interface TestServer {
   url: string;
@@ -20,6 +22,8 @@ export interface TestServerOptions {
   /** Overrides of the core's settings (rate limits, cache, Redis…); rate limits are off by default. */
   settings?: TestAppSettings;
   trustedProxies?: BlockList;
+  /** The front desk app's build to serve at /app (apps/web/dist if not given). */
+  webAppDir?: string;
 }
 
 /** The real HTTP server on a free port of 127.0.0.1, over a fresh SQLite database. */
@@ -39,6 +43,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ping: app.ping,
     maxBodyBytes: 100 * 1024,
     trustedProxies: options.trustedProxies,
+    webAppDir: options.webAppDir,
     version: 'test',
   });
   const address = await api.listen(0, '127.0.0.1');

@@ -9,13 +9,16 @@ import { API_MAIN, ARTIFACTS_DIR, REPO_ROOT } from './paths.ts';
 import { ProcessSampler, type ResourceWindow } from './process-sampler.ts';
 import { formatTable, formatTargets, gitInfo, loadAverage, machineInfo, timestampOf, writeResults, type ScenarioReport } from './report.ts';
 import { apiScenarios, BARE_SCENARIO, SCENARIO_NAMES, type HttpRequest, type Scenario, type ScenarioName } from './scenarios.ts';
-import { copyForRun, mechanicEmail, SEED_BCRYPT_COST, SEED_PASSWORD, seededDatabase, SHOP } from './seed.ts';
+import { copyForRun, mechanicEmail, removeRunCopy, SEED_BCRYPT_COST, SEED_PASSWORD, seededDatabase, SHOP } from './seed.ts';
 import { checkTargets, MB, median } from './targets.ts';
 
-const USAGE = `usage: pnpm bench [--duration=10] [--warmup=2] [--connections=10] [--only=name,name] [--cpu-prof]
+const USAGE = `usage: pnpm bench [--duration=10] [--warmup=2] [--connections=10] [--only=name,name] [--cpu-prof] [--api=main.js]
   --only       run only these API scenarios (the bare server always runs: it is the reference)
                ${SCENARIO_NAMES.join(', ')}
-  --cpu-prof   write a V8 CPU profile of the API to artifacts/bench/profiles/ (numbers are then not comparable)`;
+  --cpu-prof   write a V8 CPU profile of the API to artifacts/bench/profiles/ (numbers are then not comparable)
+  --api        the API build to run (default apps/api/dist/main.js): a copy of an earlier build, inside
+               apps/api so that it finds its packages (e.g. apps/api/before/dist/main.js), measures "before"
+               side by side with "after" in a second bench started at the same time`;
 
 /** API starts timed for the startup target; the last one serves the load. */
 const STARTUP_SAMPLES = 3;
@@ -29,6 +32,7 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '10' },
     only: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
+    api: { type: 'string', default: API_MAIN },
     help: { type: 'boolean', default: false },
   },
 });
@@ -42,13 +46,15 @@ const settings: LoadSettings = {
   connections: positive('connections'),
 };
 
+const apiMain = path.resolve(args.api);
 const startedAt = new Date();
 const loadAverageAtStart = loadAverage();
 const profileDir = path.join(ARTIFACTS_DIR, 'profiles', timestampOf(startedAt));
 const children: ChildServer[] = [];
 
 async function main(): Promise<void> {
-  const runDir = path.join(ARTIFACTS_DIR, 'run');
+  // A directory per run: benches started at the same time never share a database (their CPU figures still suffer).
+  const runDir = path.join(ARTIFACTS_DIR, 'run', timestampOf(startedAt));
   await mkdir(runDir, { recursive: true });
   const databaseFile = path.join(runDir, 'shop.db');
 
@@ -77,7 +83,7 @@ async function main(): Promise<void> {
   const uncached = needsUncached
     ? await startServer(
         'api-cache-off',
-        [...PRODUCTION_NODE_FLAGS, API_MAIN],
+        [...PRODUCTION_NODE_FLAGS, apiMain],
         { ...apiEnv(databaseFile), CACHE: 'off' },
         runDir,
         budgetSeconds,
@@ -86,6 +92,7 @@ async function main(): Promise<void> {
   const uncachedSampler = uncached ? new ProcessSampler(uncached.pid) : null;
   const measured: Array<{ scenario: Scenario; result: LoadResult; api: ResourceWindow | null }> = [];
   const measure = async (scenario: Scenario, server: ChildServer, sampled: boolean) => {
+    await scenario.prepare?.(server.url);
     await probe(server.url, scenario);
     await warmUp(server.url, scenario, settings);
     const endWindow = sampled ? (server === uncached ? uncachedSampler! : sampler).window() : null;
@@ -105,6 +112,8 @@ async function main(): Promise<void> {
   sampler.stop();
   uncachedSampler?.stop();
   await stopChildren();
+  // The servers' logs stay; the database copy is the seed's size.
+  await removeRunCopy(databaseFile);
 
   const bareRuns = measured.filter(({ scenario }) => scenario.name === 'bare').map(({ result }) => result.requestsPerSecond);
   const bareRps = bareRuns.reduce((sum, rps) => sum + rps, 0) / bareRuns.length;
@@ -117,8 +126,8 @@ async function main(): Promise<void> {
     api: window,
     apiCpuMsPerRequest: window ? (window.cpuCores * 1000) / result.requestsPerSecond : null,
   }));
-  const results = new Map<ScenarioName, LoadResult>();
-  for (const { scenario, result } of measured) if (scenario.name !== 'bare') results.set(scenario.name, result);
+  const results = new Map<ScenarioName, ScenarioReport>();
+  for (const report of reports) if (report.name !== 'bare') results.set(report.name, report);
   const targets = checkTargets({ results, bareRps, apiMaxRssBytes: sampler.maxRssBytes, apiStartupMs: startupMs });
   const machine = machineInfo();
   const table = formatTable(reports);
@@ -133,7 +142,7 @@ async function main(): Promise<void> {
   console.log(`api: max RSS ${(sampler.maxRssBytes / MB).toFixed(1)} MB, started in ${median(startupMs).toFixed(0)} ms (median)\n`);
   console.log(formatTargets(targets));
 
-  const complete = !args.only && !args['cpu-prof'];
+  const complete = !args.only && !args['cpu-prof'] && apiMain === API_MAIN;
   const file = await writeResults(
     ARTIFACTS_DIR,
     startedAt,
@@ -143,7 +152,13 @@ async function main(): Promise<void> {
       machine,
       loadAverage: { start: loadAverageAtStart, end: loadAverage() },
       git: gitInfo(REPO_ROOT),
-      settings: { ...settings, only: args.only ?? null, cpuProfile: args['cpu-prof'], bcryptCost: SEED_BCRYPT_COST },
+      settings: {
+        ...settings,
+        only: args.only ?? null,
+        cpuProfile: args['cpu-prof'],
+        api: path.relative(REPO_ROOT, apiMain),
+        bcryptCost: SEED_BCRYPT_COST,
+      },
       seed: { key: seed.key, cached: seed.seedSeconds === null, seconds: seed.seedSeconds, shop: SHOP },
       api: { startupMs, startupMedianMs: median(startupMs), maxRssBytes: sampler.maxRssBytes },
       bareRequestsPerSecond: bareRps,
@@ -179,13 +194,13 @@ async function startApi(databaseFile: string, runDir: string, budgetSeconds: num
   const env = apiEnv(databaseFile);
   const startupMs: number[] = [];
   for (let sample = 1; sample < STARTUP_SAMPLES; sample++) {
-    const api = await startServer('api', [...PRODUCTION_NODE_FLAGS, API_MAIN], env, runDir, budgetSeconds);
+    const api = await startServer('api', [...PRODUCTION_NODE_FLAGS, apiMain], env, runDir, budgetSeconds);
     startupMs.push(api.startupMs);
     await api.stop();
     children.splice(children.indexOf(api), 1);
   }
   const profileFlags = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
-  const api = await startServer('api', [...profileFlags, ...PRODUCTION_NODE_FLAGS, API_MAIN], env, runDir, budgetSeconds);
+  const api = await startServer('api', [...profileFlags, ...PRODUCTION_NODE_FLAGS, apiMain], env, runDir, budgetSeconds);
   startupMs.push(api.startupMs);
   return { api, startupMs };
 }

@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { Random } from './random.ts';
-import { mechanicEmail, SEED_BCRYPT_COST, SEED_PASSWORD, SHOP } from './seed.ts';
+import { LARGE_ESTIMATE, mechanicEmail, SEED_BCRYPT_COST, SEED_PASSWORD, SHOP, ticketIds, ticketKind } from './seed.ts';
 
 export interface HttpRequest {
   method: 'GET' | 'POST';
@@ -8,15 +9,20 @@ export interface HttpRequest {
   headers?: Record<string, string>;
 }
 
-/** The API scenarios, in the order they run (the write and the logins last: they change or load the most). */
+/** The API scenarios, in the order they run (the writes and the logins last: they change or load the most). */
 export const SCENARIO_NAMES = [
   'rest.top-mechanics',
   'rest.ticket-by-id',
   'trpc.ticket-by-id',
   'trpc.ticket-by-id.batch',
+  'rest.top-mechanics.cache-off',
   'rest.tickets.first-page',
   'rest.tickets.last-page',
+  'rest.large-estimate',
+  'rest.invoice-pdf',
   'rest.add-part',
+  'rest.invoice',
+  'rest.payment',
   'rest.mechanic-login',
 ] as const;
 export type ScenarioName = (typeof SCENARIO_NAMES)[number];
@@ -29,6 +35,8 @@ export interface Scenario {
   callsPerRequest: number;
   /** One request, or a function making the next one when requests differ. */
   request: HttpRequest | (() => HttpRequest);
+  /** What the scenario needs made through the API before its first request (the invoices it pays or prints). */
+  prepare?(baseUrl: string): Promise<void>;
   /**
    * `off`: measured on an API started with `CACHE=off`, for scenarios about the
    * database's work that would otherwise repeat one cached answer.
@@ -41,16 +49,17 @@ const PAGE_SIZE = 20;
 const LAST_PAGE = Math.ceil(SHOP.tickets / PAGE_SIZE);
 
 /**
- * Ticket ids for the "uncached" reads: one shuffled walk over every ticket,
- * shared by all read scenarios, so that no id is read twice (by either door)
- * before all of them have been read once. A response cache cannot help them.
+ * A shuffled walk over ticket ids. For the "uncached" reads, one walk over
+ * every ticket but the large estimates, shared by all read scenarios, so that
+ * no id is read twice (by either door) before all of them have been read once:
+ * a response cache cannot help them. For invoicing, each ticket once.
  */
 class TicketWalk {
   private readonly ids: number[];
   private cursor = 0;
 
-  constructor(random: Random) {
-    this.ids = Array.from({ length: SHOP.tickets }, (_, index) => index + 1);
+  constructor(random: Random, ids: number[]) {
+    this.ids = [...ids];
     for (let i = this.ids.length - 1; i > 0; i--) {
       const j = random.int(0, i);
       [this.ids[i], this.ids[j]] = [this.ids[j] as number, this.ids[i] as number];
@@ -78,10 +87,51 @@ export const BARE_SCENARIO: Scenario = {
   request: { method: 'GET', path: '/' },
 };
 
+/** Invoices paid by the payment scenario, and others printed by the PDF one (a PDF lists every payment). */
+const PREPARED_INVOICES = 20;
+
+/**
+ * Issues an invoice for each ticket, through the API, and returns their numbers.
+ * The PDF and payment scenarios use their own: each request a fresh one would
+ * take more tickets than the invoicing scenario leaves.
+ */
+async function issueInvoices(baseUrl: string, authorization: string, ids: number[]): Promise<string[]> {
+  const numbers: string[] = [];
+  for (const id of ids) {
+    const response = await fetch(`${baseUrl}/service_tickets/${id}/invoice`, { method: 'POST', headers: { authorization } });
+    if (!response.ok) throw new Error(`invoicing service ticket ${id} failed: ${response.status} ${await response.text()}`);
+    numbers.push(((await response.json()) as { number: string }).number);
+  }
+  return numbers;
+}
+
+/** The prepared invoices, one after the other. */
+function cycling(items: readonly string[]): () => string {
+  let next = 0;
+  return () => {
+    if (items.length === 0) throw new Error('the scenario was not prepared');
+    return items[next++ % items.length] as string;
+  };
+}
+
 export function apiScenarios(mechanicToken: string): Scenario[] {
   const random = new Random(0xbe7c4);
-  const tickets = new TicketWalk(random);
+  const tickets = new TicketWalk(random, [...ticketIds('ordinary'), ...ticketIds('readyToInvoice')]);
+  const largeEstimates = ticketIds('largeEstimate');
+  const readyToInvoice = ticketIds('readyToInvoice');
+  const toPay = readyToInvoice.slice(-PREPARED_INVOICES);
+  const toPrint = readyToInvoice.slice(-2 * PREPARED_INVOICES, -PREPARED_INVOICES);
+  const toInvoice = new TicketWalk(random, readyToInvoice.slice(0, -2 * PREPARED_INVOICES));
+  const paid: string[] = [];
+  const printed: string[] = [];
+  const nextPaid = cycling(paid);
+  const nextPrinted = cycling(printed);
   const asMechanic = { authorization: `Bearer ${mechanicToken}` };
+  // Writes go to ordinary tickets only: a part added to a ticket ready to invoice would make its job pending again.
+  const ordinaryTicket = (): number => {
+    const id = random.int(1, SHOP.tickets);
+    return ticketKind(id) === 'ordinary' ? id : ordinaryTicket();
+  };
   const ticketsPage = (page: number): HttpRequest => ({
     method: 'GET',
     path: `/service_tickets?page=${page}&per_page=${PAGE_SIZE}`,
@@ -123,6 +173,13 @@ export function apiScenarios(mechanicToken: string): Scenario[] {
       },
     },
     {
+      name: 'rest.top-mechanics.cache-off',
+      call: 'GET /mechanics/top?limit=10 (cache off)',
+      callsPerRequest: 1,
+      request: { method: 'GET', path: '/mechanics/top?limit=10' },
+      cache: 'off',
+    },
+    {
       name: 'rest.tickets.first-page',
       call: `GET /service_tickets?page=1 (cache off)`,
       callsPerRequest: 1,
@@ -137,13 +194,49 @@ export function apiScenarios(mechanicToken: string): Scenario[] {
       cache: 'off',
     },
     {
+      name: 'rest.large-estimate',
+      call: `GET /service_tickets/{id}, ${LARGE_ESTIMATE.jobs} jobs × ${LARGE_ESTIMATE.linesPerJob} lines (cache off)`,
+      callsPerRequest: 1,
+      request: () => ({ method: 'GET', path: `/service_tickets/${random.pick(largeEstimates)}`, headers: asMechanic }),
+      cache: 'off',
+    },
+    {
+      name: 'rest.invoice-pdf',
+      call: 'GET /invoices/{number}/pdf',
+      callsPerRequest: 1,
+      prepare: async (baseUrl) => {
+        printed.push(...(await issueInvoices(baseUrl, asMechanic.authorization, toPrint)));
+      },
+      request: () => ({ method: 'GET', path: `/invoices/${nextPrinted()}/pdf`, headers: asMechanic }),
+    },
+    {
       name: 'rest.add-part',
       call: 'POST /service_tickets/{id}/parts',
       callsPerRequest: 1,
       request: () => ({
         method: 'POST',
-        path: `/service_tickets/${random.int(1, SHOP.tickets)}/parts`,
+        path: `/service_tickets/${ordinaryTicket()}/parts`,
         ...json({ inventory_id: random.int(1, SHOP.parts), quantity: 1 }, asMechanic),
+      }),
+    },
+    {
+      name: 'rest.invoice',
+      call: 'POST /service_tickets/{id}/invoice (a new ticket each)',
+      callsPerRequest: 1,
+      request: () => ({ method: 'POST', path: `/service_tickets/${toInvoice.next()}/invoice`, headers: asMechanic }),
+    },
+    {
+      name: 'rest.payment',
+      call: 'POST /invoices/{number}/payments (a new Idempotency-Key each)',
+      callsPerRequest: 1,
+      prepare: async (baseUrl) => {
+        paid.push(...(await issueInvoices(baseUrl, asMechanic.authorization, toPay)));
+      },
+      request: () => ({
+        method: 'POST',
+        path: `/invoices/${nextPaid()}/payments`,
+        // A cent at a time: the invoices' balances last for far more payments than a run makes.
+        ...json({ amount: '0.01', method: 'cash' }, { ...asMechanic, 'idempotency-key': randomUUID() }),
       }),
     },
     {

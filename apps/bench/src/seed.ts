@@ -9,9 +9,36 @@ import { ARTIFACTS_DIR, SQLITE_MIGRATIONS_DIR } from './paths.ts';
 import { Random } from './random.ts';
 
 /** Bump when the generated data changes: the cached seed file is keyed by it. */
-const SEED_VERSION = 4;
+const SEED_VERSION = 5;
 
 export const SHOP = { customers: 5_000, mechanics: 300, parts: 500, tickets: 30_000 } as const;
+
+/**
+ * Tickets seeded for one scenario each, by id among the SHOP.tickets (in the
+ * middle: neither the first nor the last page of tickets shows them):
+ * estimates of LARGE_ESTIMATE.jobs jobs of LARGE_ESTIMATE.linesPerJob lines,
+ * and completed tickets with their work approved, ready to be invoiced. The
+ * other scenarios leave both alone.
+ */
+const SPECIAL_TICKETS = {
+  largeEstimate: { first: 10_001, count: 100 },
+  readyToInvoice: { first: 20_001, count: 4_000 },
+} as const;
+export const LARGE_ESTIMATE = { jobs: 10, linesPerJob: 5 } as const;
+
+export type TicketKind = keyof typeof SPECIAL_TICKETS | 'ordinary';
+
+export function ticketKind(id: number): TicketKind {
+  for (const [kind, { first, count }] of Object.entries(SPECIAL_TICKETS)) {
+    if (id >= first && id < first + count) return kind as TicketKind;
+  }
+  return 'ordinary';
+}
+
+/** The ids of one kind of ticket, in ascending order. */
+export function ticketIds(kind: TicketKind): number[] {
+  return Array.from({ length: SHOP.tickets }, (_, index) => index + 1).filter((id) => ticketKind(id) === kind);
+}
 
 /** Every seeded account has this password, hashed once at the production cost (logins pay that cost). */
 export const SEED_PASSWORD = 'bench password 1234';
@@ -36,7 +63,8 @@ export async function seededDatabase(): Promise<SeededDatabase> {
   if (existsSync(file)) return { file, key, seedSeconds: null };
   await mkdir(path.dirname(file), { recursive: true });
   const started = performance.now();
-  const building = `${file}.building`;
+  // Per process: two benches started together each build their own, and the last rename wins.
+  const building = `${file}.${process.pid}.building`;
   await rm(building, { force: true });
   await migrateDatabase({ url: `file:${building}` });
   await fillShop(building);
@@ -45,11 +73,16 @@ export async function seededDatabase(): Promise<SeededDatabase> {
   return { file, key, seedSeconds: (performance.now() - started) / 1000 };
 }
 
-/** A fresh copy of the seeded file for one run: the write scenario changes it. */
+/** A fresh copy of the seeded file for one run: the write scenarios change it. */
 export async function copyForRun(seedFile: string, runFile: string): Promise<void> {
   await mkdir(path.dirname(runFile), { recursive: true });
-  await Promise.all(['', '-wal', '-shm', '-journal'].map((suffix) => rm(`${runFile}${suffix}`, { force: true })));
+  await removeRunCopy(runFile);
   await copyFile(seedFile, runFile);
+}
+
+/** A run's copy of the database, with SQLite's files beside it. */
+export async function removeRunCopy(runFile: string): Promise<void> {
+  await Promise.all(['', '-wal', '-shm', '-journal'].map((suffix) => rm(`${runFile}${suffix}`, { force: true })));
 }
 
 async function seedKey(): Promise<string> {
@@ -103,14 +136,20 @@ async function fillShop(file: string): Promise<void> {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertAssignment = db.prepare('INSERT INTO service_assignments (service_ticket_id, mechanic_id, assigned_at) VALUES (?, ?, ?)');
-  // Each ticket is an estimate of one job: an hour or two of labor and its part lines. Work starts on approved
-  // jobs only: a ticket in progress or done had its job approved when it was opened, as migrated data has it.
+  // Each mechanic's count of assignments, which the API keeps with every assignment it writes (top mechanics ranks by it).
+  const countAssignments = db.prepare('UPDATE mechanics SET ticket_count = ? WHERE id = ?');
+  // Work starts on approved jobs only: a ticket in progress or done had its job approved when it was opened, as
+  // migrated data has it.
   const insertJob = db.prepare(
-    'INSERT INTO jobs (id, service_ticket_id, title, position, "authorization", decided_at, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?, ?, ?)',
+    'INSERT INTO jobs (service_ticket_id, title, position, "authorization", decided_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   const insertLabor = db.prepare(
-    `INSERT INTO job_lines (job_id, type, description, hours_hundredths, rate_cents, created_at, updated_at)
-     VALUES (?, 'labor', ?, ?, 12000, ?, ?)`,
+    `INSERT INTO job_lines (job_id, type, description, hours_hundredths, rate_cents, discount_percent_thousandths, created_at, updated_at)
+     VALUES (?, 'labor', ?, ?, 12000, ?, ?, ?)`,
+  );
+  const insertCharge = db.prepare(
+    `INSERT INTO job_lines (job_id, type, description, amount_cents, cost_cents, taxable, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insertLine = db.prepare(
     `INSERT INTO job_lines (job_id, type, inventory_id, quantity, unit_price_cents, created_at, updated_at)
@@ -138,6 +177,7 @@ async function fillShop(file: string): Promise<void> {
     }
     // Some mechanics work far more tickets than others, so "top mechanics" has a real ranking.
     const busyMechanic = () => 1 + Math.floor(SHOP.mechanics * random.next() ** 2);
+    const assigned: number[] = [];
     for (let id = 1; id <= SHOP.tickets; id++) {
       const opened = minutes(id * 15);
       const at = sqliteTime(opened);
@@ -146,17 +186,52 @@ async function fillShop(file: string): Promise<void> {
       const description = `${random.pick(TITLES)} ${random.pick(SYMPTOMS)}; customer waits ${random.int(1, 5)} hours.`;
       const customerId = random.int(1, SHOP.customers);
       insertVehicle.run(id, customerId, vin, at, at);
-      const title = random.pick(TITLES);
-      const status = random.pick(STATUSES);
-      insertTicket.run(id, customerId, title, description, id, sqliteTime(serviceDate), status, random.int(0, 600) * 100, at, at);
-      for (const mechanic of random.distinct(random.int(1, 3), busyMechanic)) insertAssignment.run(id, mechanic, at);
-      const started = status === 'IN_PROGRESS' || status === 'COMPLETED';
-      insertJob.run(id, id, random.pick(TITLES), started ? 'approved' : 'pending', started ? at : null, at, at);
-      insertLabor.run(id, 'Diagnose and repair', random.int(1, 8) * 25, at, at);
-      for (const part of random.distinct(random.int(0, 4), () => random.int(1, SHOP.parts))) {
-        insertLine.run(id, part, random.int(1, 4), prices[part], at, at);
+      const kind = ticketKind(id);
+      const status = kind === 'readyToInvoice' ? 'COMPLETED' : kind === 'largeEstimate' ? 'IN_PROGRESS' : random.pick(STATUSES);
+      insertTicket.run(
+        id,
+        customerId,
+        random.pick(TITLES),
+        description,
+        id,
+        sqliteTime(serviceDate),
+        status,
+        random.int(0, 600) * 100,
+        at,
+        at,
+      );
+      for (const mechanic of random.distinct(random.int(1, 3), busyMechanic)) {
+        insertAssignment.run(id, mechanic, at);
+        assigned[mechanic] = (assigned[mechanic] ?? 0) + 1;
       }
+      const addJob = (position: number, authorization: 'pending' | 'approved' | 'declined') =>
+        Number(
+          insertJob.run(id, random.pick(TITLES), position, authorization, authorization === 'pending' ? null : at, at, at).lastInsertRowid,
+        );
+      const addPartLines = (jobId: number, count: number) => {
+        for (const part of random.distinct(count, () => random.int(1, SHOP.parts))) {
+          insertLine.run(jobId, part, random.int(1, 4), prices[part], at, at);
+        }
+      };
+      if (kind === 'largeEstimate') {
+        // Every kind of line and decision the money engine prices: discounted labor, parts, an untaxed fee, a sublet;
+        // approved, pending and declined jobs (a declined one is priced on its own).
+        for (let position = 1; position <= LARGE_ESTIMATE.jobs; position++) {
+          const jobId = addJob(position, position % 4 === 0 ? 'declined' : position % 4 === 3 ? 'pending' : 'approved');
+          insertLabor.run(jobId, 'Diagnose and repair', random.int(1, 8) * 25, position % 2 === 0 ? 10_000 : null, at, at);
+          addPartLines(jobId, LARGE_ESTIMATE.linesPerJob - 3);
+          insertCharge.run(jobId, 'fee', 'Hazmat disposal', random.int(100, 2_000), null, 0, at, at);
+          insertCharge.run(jobId, 'sublet', 'Alignment', random.int(5_000, 20_000), random.int(2_000, 5_000), 1, at, at);
+        }
+        continue;
+      }
+      // An ordinary ticket is an estimate of one job: an hour or two of labor and its part lines.
+      const started = status === 'IN_PROGRESS' || status === 'COMPLETED';
+      const jobId = addJob(1, started ? 'approved' : 'pending');
+      insertLabor.run(jobId, 'Diagnose and repair', random.int(1, 8) * 25, null, at, at);
+      addPartLines(jobId, random.int(0, 4));
     }
+    assigned.forEach((count, mechanic) => countAssignments.run(count, mechanic));
   })();
   // The API opens it in WAL mode; a rollback journal keeps the cached seed a single self-contained file.
   db.pragma('journal_mode = DELETE');

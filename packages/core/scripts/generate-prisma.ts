@@ -5,6 +5,11 @@
  * A Prisma schema has exactly one provider and a generated client only accepts a
  * driver adapter of that provider, so the three clients come from one model file.
  *
+ * The SQLite schema also generates the Kysely table types (prisma-kysely,
+ * src/db/generated/kysely) that the one-statement reads are typed with: they
+ * are written against SQLite, as the domain code is, and a column's name and
+ * nullability are the same on every provider (see src/db/kysely.ts).
+ *
  * Prisma's CLI insists on a native schema-engine binary that it downloads from
  * outside the npm registry; `generate` never runs it, so any executable path
  * satisfies the check (PRISMA_SCHEMA_ENGINE_BINARY).
@@ -28,11 +33,24 @@ export async function renderProviderSchema(provider: Provider): Promise<string> 
   const models = await readFile(path.join(packageRoot, 'prisma', 'models.prisma'), 'utf8');
   // SQLite has no native column types; its columns take the plain Prisma types.
   const body = provider === 'sqlite' ? models.replace(/[ \t]*@db\.\w+(\([^)]*\))?/g, '') : models;
-  const output = path.relative(path.dirname(providerSchemaPath(provider)), path.join(packageRoot, 'src', 'db', 'generated', provider));
+  const generatedDir = (name: string) =>
+    path
+      .relative(path.dirname(providerSchemaPath(provider)), path.join(packageRoot, 'src', 'db', 'generated', name))
+      .split(path.sep)
+      .join('/');
+  // Found on the PATH that `generate` gives Prisma's CLI (the package's node_modules/.bin).
+  const kysely = `
+generator kysely {
+  provider = "prisma-kysely"
+  output   = "${generatedDir('kysely')}"
+  fileName = "database.ts"
+}
+`;
   return `// Generated from prisma/models.prisma by scripts/generate-prisma.ts. Do not edit.
+${provider === 'sqlite' ? kysely : ''}
 generator client {
   provider     = "prisma-client"
-  output       = "${output.split(path.sep).join('/')}"
+  output       = "${generatedDir(provider)}"
   moduleFormat = "esm"
   runtime      = "nodejs"
   compilerBuild = "small"
@@ -51,7 +69,13 @@ async function generate(provider: Provider): Promise<void> {
   await writeFile(schemaPath, await renderProviderSchema(provider));
   await promisify(execFile)(process.execPath, [prismaCli, 'generate', '--schema', schemaPath], {
     cwd: packageRoot,
-    env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: process.execPath, PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1' },
+    env: {
+      ...process.env,
+      PATH: [path.join(packageRoot, 'node_modules', '.bin'), process.env.PATH].join(path.delimiter),
+      PRISMA_SCHEMA_ENGINE_BINARY: process.execPath,
+      PRISMA_HIDE_UPDATE_MESSAGE: '1',
+      CHECKPOINT_DISABLE: '1',
+    },
   });
 }
 

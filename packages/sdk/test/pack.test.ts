@@ -121,6 +121,30 @@ export function make(url: string) {
 }
 `;
 
+/** A React app on the React entry, with the peers it installs itself. */
+const reactConsumer = `
+import { createElement } from 'react';
+import { useMutation, useQuery } from '@tanstack/react-query';
+import { createMechanicShopClient, MechanicShopProvider, useTRPC, type MechanicShopClient } from '@mechanic-shop/sdk/react';
+
+function Stock() {
+  const trpc = useTRPC();
+  const parts = useQuery(trpc.inventory.list.queryOptions({ q: 'brake', per_page: 20 }));
+  const restock = useMutation(trpc.inventory.update.mutationOptions());
+  const names: string[] | undefined = parts.data?.items.map((part) => part.part_name);
+  // @ts-expect-error per_page must be a number
+  trpc.inventory.list.queryOptions({ per_page: 'twenty' });
+  // @ts-expect-error no such procedure
+  trpc.inventory.explode.queryOptions();
+  return createElement('button', { onClick: () => restock.mutate({ id: 1, quantity: 10 }) }, names?.join(', '));
+}
+
+export function App(url: string) {
+  const client: MechanicShopClient = createMechanicShopClient({ url });
+  return createElement(MechanicShopProvider, { client }, createElement(Stock));
+}
+`;
+
 beforeAll(async () => {
   workspace = await cleanWorkspace();
   // The documented command, the way it works right after the two set-up commands.
@@ -150,23 +174,39 @@ async function sizeOf(dir: string): Promise<number> {
 }
 
 describe('the packed SDK in a project outside the workspace', () => {
-  it('was built from nothing: the tarball carries the code and the declarations, and imports no package', async () => {
+  it("was built from nothing: the tarball carries the code and the declarations, and imports no package but the React entry's optional peers", async () => {
     const { stdout } = await run('tar', ['-tzf', tarball]);
-    expect(stdout.split('\n').filter(Boolean).sort()).toEqual([
+    // The two entries share the client's code and declarations, in a chunk named by its content.
+    const files = stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((file) => file.replace(/^(package\/dist\/client)-[\w-]+\./, '$1-<hash>.'));
+    expect(files.sort()).toEqual([
       'package/CHANGELOG.md',
       'package/README.md',
+      'package/dist/client-<hash>.cjs',
+      'package/dist/client-<hash>.d.cts',
+      'package/dist/client-<hash>.d.ts',
+      'package/dist/client-<hash>.js',
       'package/dist/index.cjs',
       'package/dist/index.d.cts',
       'package/dist/index.d.ts',
       'package/dist/index.js',
+      'package/dist/react.cjs',
+      'package/dist/react.d.cts',
+      'package/dist/react.d.ts',
+      'package/dist/react.js',
       'package/package.json',
     ]);
     const manifest = JSON.parse(await readFile(path.join(project, 'node_modules', '@mechanic-shop', 'sdk', 'package.json'), 'utf8')) as {
       dependencies?: object;
-      peerDependencies?: object;
+      peerDependencies?: Record<string, string>;
+      peerDependenciesMeta?: Record<string, { optional?: boolean }>;
     };
     expect(manifest.dependencies ?? {}).toEqual({});
-    expect(manifest.peerDependencies ?? {}).toEqual({});
+    const peers = Object.keys(manifest.peerDependencies ?? {});
+    expect(peers.sort()).toEqual(['@tanstack/react-query', '@trpc/tanstack-react-query', 'react']);
+    expect(peers.filter((peer) => !manifest.peerDependenciesMeta?.[peer]?.optional)).toEqual([]);
   });
 
   it('installs alone: no core, no Prisma, no tRPC server, no TypeScript, well under a megabyte (the README says how much)', async () => {
@@ -218,5 +258,36 @@ describe('the packed SDK in a project outside the workspace', () => {
     await writeFile(path.join(project, 'run.cjs'), cjs);
     const fromCjs = await run(process.execPath, ['run.cjs', server.url], { cwd: project });
     expect(Number(fromCjs.stdout.trim())).toBeGreaterThanOrEqual(0);
+  });
+
+  it('the React entry: with its peers installed, a React app type-checks (wrong inputs are errors) and the entry loads as ESM and CommonJS', async () => {
+    const app = await mkdtemp(path.join(tmpdir(), 'sdk-react-consumer-'));
+    try {
+      await writeFile(path.join(app, 'package.json'), JSON.stringify({ name: 'sdk-react-consumer', private: true, type: 'module' }));
+      const peers = ['react@19', '@types/react@19', '@tanstack/react-query@5', '@trpc/tanstack-react-query@11.22.1', 'typescript@~5.9.3'];
+      await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball, ...peers], { cwd: app });
+      await writeFile(path.join(app, 'app.ts'), reactConsumer);
+      const options = {
+        strict: true,
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        target: 'es2022',
+        lib: ['es2022', 'dom'],
+        // The app's code strictly, not its peers' declarations: @trpc/server's name Node's `http` and `ws` types, which a
+        // browser app does not have (Vite's templates skip library checks too). The SDK's own are checked strictly above.
+        skipLibCheck: true,
+        noEmit: true,
+      };
+      await writeFile(path.join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: options, files: ['app.ts'] }));
+      const checked = await run(path.join(app, 'node_modules', '.bin', 'tsc'), ['-p', '.'], { cwd: app }).catch(
+        (error: { stdout: string }) => error,
+      );
+      expect(checked.stdout).toBe('');
+      const load = `import('@mechanic-shop/sdk/react').then((esm) => console.log(typeof esm.MechanicShopProvider, typeof require('@mechanic-shop/sdk/react').useTRPC))`;
+      const loaded = await run(process.execPath, ['--input-type=commonjs', '-e', load], { cwd: app });
+      expect(loaded.stdout.trim()).toBe('function function');
+    } finally {
+      await rm(app, { recursive: true, force: true });
+    }
   });
 });

@@ -8,15 +8,13 @@ import { problem } from './problem.ts';
  * without reading it all when its Content-Length says so; any other media type
  * a 415), and this parser turns them into the input: an empty body is no input,
  * bad JSON a 400 `malformed_json`, and a body nested deeper than any input may
- * a 400 before anything walks it by recursion (trpc-to-openapi JSON.stringifies
- * every body before any middleware runs). Unlike Fastify's own JSON parser it
+ * a 400 before anything walks it by recursion (the input's validation does).
+ * Unlike Fastify's own JSON parser it
  * keeps `__proto__` keys as own fields, for the strict input check to name.
  */
 export function parseJsonBodies(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, async (request: FastifyRequest, text: string) => {
-    // trpc-to-openapi compares the type case-sensitively: hand it the canonical spelling.
-    request.raw.headers['content-type'] = request.headers['content-type']?.toLowerCase();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, async (_request: FastifyRequest, text: string) => {
     if (text.trim() === '') return undefined;
     let body: unknown;
     try {

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { answerKey, type AppServices, type CachePolicy, type Principal } from '@mechanic-shop/core';
 import { etagOf } from './etag.ts';
 import { sendSuccess } from './success.ts';
-import type { RestRoute } from './routes.ts';
+import { queryOf, type RestRoute } from './routes.ts';
 
 /**
  * The JSON and ETag of each cached answer, made on its first hit: the cache hands
@@ -53,16 +53,11 @@ export function answerFromCache(services: AppServices) {
 
 /**
  * The cache key of a REST read by `caller`: core's `answerKey`, as the cache
- * middleware computes it behind trpc-to-openapi, over the input as
- * trpc-to-openapi builds it for a GET (query values, one or all of a repeated
- * key, then path parameters). cache-keys.http.test.ts checks, over every
+ * middleware computes it behind the REST door, over the input as the door
+ * builds it for a GET (query values, one or all of a repeated key, then path
+ * parameters). cache-keys.http.test.ts checks, over every
  * cached route, that both make the same key.
  */
 export function restAnswerKey(route: RestRoute, url: URL, caller: Principal | null): string {
-  const input: Record<string, unknown> = {};
-  for (const key of new Set(url.searchParams.keys())) {
-    const values = url.searchParams.getAll(key);
-    input[key] = values.length === 1 ? values[0] : values;
-  }
-  return answerKey(route.procedurePath, route.meta.cache as CachePolicy, caller, { ...input, ...route.parametersOf(url.pathname) });
+  return answerKey(route.procedurePath, route.meta.cache as CachePolicy, caller, { ...queryOf(url), ...route.parametersOf(url.pathname) });
 }

@@ -1,19 +1,27 @@
-import { EventEmitter } from 'node:events';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
-import type { AnyRouter } from '@trpc/server';
-import { createOpenApiNodeHttpHandler } from 'trpc-to-openapi';
-import { describeFieldErrors, type AppServices, type FieldError, type RequestContext } from '@mechanic-shop/core';
-import { answerNotFound, type ErrorAnswersOptions } from '../http/errors.ts';
+import { callTRPCProcedure, getTRPCErrorFromUnknown, getTRPCErrorShape } from '@trpc/server';
+import {
+  coerceSchema,
+  getInputOutputParsers,
+  instanceofZodTypeLikeVoid,
+  instanceofZodTypeObject,
+  instanceofZodTypeOptional,
+  TRPC_ERROR_CODE_HTTP_STATUS,
+  unwrapZodType,
+  zodSupportsCoerce,
+} from 'trpc-to-openapi';
+import { ZodArray } from 'zod';
+import { describeFieldErrors, type AppRouter, type AppServices, type FieldError, type RequestContext } from '@mechanic-shop/core';
+import type { ErrorAnswersOptions } from '../http/errors.ts';
 import { leaveBodiesUnread, parseJsonBodies } from '../http/json-body.ts';
-import { problem, sendProblem } from '../http/problem.ts';
+import { problem, sendProblem, type ProblemBody } from '../http/problem.ts';
 import { answerFromCache, isServedFromCache } from './cached-answers.ts';
 import { toProblem } from './handler-errors.ts';
-import type { RestRoute, RouteTable } from './routes.ts';
+import { queryOf, type RestRoute, type RouteTable } from './routes.ts';
 import { sendSuccess } from './success.ts';
 
 export interface RestDoorOptions extends ErrorAnswersOptions {
-  router: AnyRouter;
+  router: AppRouter;
   routes: RouteTable;
   services: AppServices;
   createContext(request: FastifyRequest): RequestContext;
@@ -31,17 +39,16 @@ declare module 'fastify' {
 
 /**
  * The REST door: one Fastify route per REST route of the router (so Fastify
- * answers unknown paths, wrong methods and HEAD), each handed to trpc-to-openapi.
- * Bodies are JSON (http/json-body.ts); input trpc-to-openapi would drop is
- * refused first; cached public reads are answered by a route hook
- * (cached-answers.ts) before the call machinery runs.
+ * answers unknown paths, wrong methods and HEAD), each calling its procedure
+ * as trpc-to-openapi would (`restHandler`). Bodies are JSON (http/json-body.ts);
+ * input trpc-to-openapi would drop is refused first; cached public reads are
+ * answered by a route hook (cached-answers.ts) before the call machinery runs.
  */
 export async function restDoor(app: FastifyInstance, options: RestDoorOptions): Promise<void> {
   app.addHook('onRequest', (request, reply, done) => {
     request.door.route = request.routeOptions.config.restRoute!.path;
     options.onRequest(request, reply, done);
   });
-  const serve = restHandler(options);
   const fromCache = answerFromCache(options.services);
   // A GET has no body to wait for: its checks, and its cached answer, come as soon as it is routed.
   const register = (scope: FastifyInstance, route: RestRoute) =>
@@ -52,7 +59,7 @@ export async function restDoor(app: FastifyInstance, options: RestDoorOptions): 
       ...(route.method === 'GET'
         ? { onRequest: isServedFromCache(route) ? [refuseDroppedInput, fromCache] : refuseDroppedInput }
         : { preHandler: refuseDroppedInput }),
-      handler: serve,
+      handler: restHandler(options, route),
     });
   const routes = [...options.routes.byProcedure.values()];
   await app.register(async (withBodies) => {
@@ -66,78 +73,91 @@ export async function restDoor(app: FastifyInstance, options: RestDoorOptions): 
   });
 }
 
-function restHandler(options: RestDoorOptions) {
-  const handle = createOpenApiNodeHttpHandler({
-    router: options.router,
-    createContext: ({ req }) => options.createContext((req as IncomingMessage & { fastify: FastifyRequest }).fastify),
-    responseMeta({ ctx, paths, errors }) {
-      const headers = (ctx as RequestContext | undefined)?.responseHeaders ?? {};
-      if (errors.length > 0) return { headers };
-      const successStatus = paths?.[0] ? options.routes.byProcedure.get(paths[0])?.meta.successStatus : undefined;
-      return { headers, status: successStatus ?? 200 };
-    },
-    onError: ({ error, req }) => options.onError(error, (req as IncomingMessage & { fastify: FastifyRequest }).fastify),
-  });
-
+/**
+ * Calls the route's procedure as trpc-to-openapi's handler would, with the
+ * same input, status and error shape, but without its per-request work that
+ * Fastify has done already or that we never use: matching the path against
+ * every route's pattern, converting the request into a Fetch `Request` for an
+ * abort signal none of our procedures watches, building a caller proxy,
+ * marking the input schema coercible again, and writing its answer as JSON
+ * text for us to parse back. The input of each route is worked out once.
+ */
+function restHandler(options: RestDoorOptions, route: RestRoute) {
+  const call = procedureCall(options, route);
   return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
-    const raw = request.raw as IncomingMessage & { fastify?: FastifyRequest; body?: unknown; query?: unknown };
-    raw.fastify = request;
-    // HEAD is GET without the body (RFC 9110): trpc-to-openapi serves it as a GET, and Fastify drops the body.
-    const method = raw.method;
-    if (method === 'HEAD') raw.method = 'GET';
-    if (takesBody(raw.method)) {
-      raw.body = request.body;
-      // A POST with nothing to send (`POST /service_tickets/{id}/invoice`) needs no body and no Content-Type;
-      // trpc-to-openapi would answer such a request 415. Fastify has refused a body of any other type by now.
-      raw.headers['content-type'] ??= 'application/json';
-    } else raw.query = queryOf(request.door.url);
-    const captured = new CapturedResponse();
-    const forwardClose = () => captured.emit('close');
-    reply.raw.once('close', forwardClose);
-    let unmatched = false;
-    await handle(raw, captured as unknown as ServerResponse, () => {
-      unmatched = true;
-    });
-    reply.raw.off('close', forwardClose);
-    raw.method = method;
-    // Fastify and trpc-to-openapi read paths alike; should they ever differ, the answer is the one for a path nobody serves.
-    if (unmatched) return answerNotFound(request, reply, options);
-
-    const { 'content-type': _type, ...headers } = captured.headers;
-    if (captured.statusCode >= 400) return sendProblem(reply, toProblem(captured.statusCode, captured.body, request.id), headers);
-    if (captured.statusCode === 204 || captured.body === undefined) {
+    const answer = await call(request);
+    if ('problem' in answer) return sendProblem(reply, answer.problem, answer.headers);
+    if (answer.status === 204 || answer.body === undefined) {
       return reply
-        .code(captured.statusCode === 200 ? 204 : captured.statusCode)
-        .headers(headers)
+        .code(answer.status === 200 ? 204 : answer.status)
+        .headers(answer.headers)
         .send();
     }
-    return sendSuccess(request, reply, captured.statusCode, captured.body, headers);
+    return sendSuccess(request, reply, answer.status, answer.body, answer.headers);
+  };
+}
+
+type CallAnswer =
+  { status: number; body: string | undefined; headers: Record<string, string> } | { problem: ProblemBody; headers: Record<string, string> };
+
+function procedureCall(options: RestDoorOptions, route: RestRoute): (request: FastifyRequest) => Promise<CallAnswer> {
+  const readInput = inputReader(route);
+  const { type } = route.procedure._def;
+  return async (request) => {
+    let input: unknown;
+    let ctx: RequestContext | undefined;
+    try {
+      input = readInput(request);
+      ctx = options.createContext(request);
+      const data: unknown = await callTRPCProcedure({
+        router: options.router,
+        path: route.procedurePath,
+        getRawInput: async () => input,
+        ctx,
+        type,
+        signal: undefined,
+        batchIndex: 0,
+      });
+      return { status: route.meta.successStatus ?? 200, body: JSON.stringify(data), headers: ctx.responseHeaders };
+    } catch (cause) {
+      const error = getTRPCErrorFromUnknown(cause);
+      options.onError(error, request);
+      const shape = getTRPCErrorShape({ config: options.router._def._config, error, type, path: route.procedurePath, input, ctx });
+      // trpc-to-openapi's wording and status of an error.
+      const invalidInput = error.code === 'BAD_REQUEST' && error.cause instanceof Error && error.cause.name === 'ZodError';
+      const body = { ...shape, message: invalidInput ? 'Input validation failed' : shape.message, code: error.code };
+      const status = TRPC_ERROR_CODE_HTTP_STATUS[error.code] ?? 500;
+      return { problem: toProblem(status, body, request.id), headers: ctx?.responseHeaders ?? {} };
+    }
   };
 }
 
 /**
- * The trpc-to-openapi handler writes into this stand-in instead of the socket,
- * so that we own what goes on the wire: RFC 9457 bodies for its errors (its own
- * carry tRPC's shape), the success status of each route, and ETags.
+ * A route's input as trpc-to-openapi builds it: the body's fields or the query
+ * string's (a key's one value, or all of a repeated one, or an array for an
+ * array field), then the path parameters; nothing for a procedure that takes
+ * none. It marks the number, boolean, bigint and date fields of the input
+ * coercible (query strings are text), as it did on every call of the route.
  */
-class CapturedResponse extends EventEmitter {
-  statusCode = 200;
-  readonly headers: Record<string, string> = {};
-  body: string | undefined;
-  writableEnded = false;
-
-  setHeader(name: string, value: string | number): this {
-    this.headers[name.toLowerCase()] = String(value);
-    return this;
-  }
-
-  end(body?: string): this {
-    this.body = body;
-    this.writableEnded = true;
-    return this;
-  }
+function inputReader(route: RestRoute): (request: FastifyRequest) => unknown {
+  const schema = unwrapZodType(getInputOutputParsers(route.procedure).inputParser, true);
+  if (instanceofZodTypeLikeVoid(schema)) return () => undefined;
+  const isObject = instanceofZodTypeObject(schema);
+  if (zodSupportsCoerce && isObject) coerceSchema(schema);
+  const arrayFields = isObject
+    ? Object.entries(schema.shape)
+        .filter(([, field]) => field instanceof ZodArray || (instanceofZodTypeOptional(field) && field.unwrap() instanceof ZodArray))
+        .map(([name]) => name)
+    : [];
+  return (request) => {
+    const { url } = request.door;
+    const parameters = route.parametersOf(url.pathname);
+    if (takesBody(request.method)) return { ...(request.body as object | undefined), ...parameters };
+    const input: Record<string, unknown> = { ...queryOf(url), ...parameters };
+    for (const name of arrayFields) if (input[name] !== undefined && !Array.isArray(input[name])) input[name] = [input[name]];
+    return input;
+  };
 }
-
 const takesBody = (method: string | undefined) => method === 'POST' || method === 'PUT' || method === 'PATCH';
 
 /**
@@ -163,16 +183,4 @@ function refuseDroppedInput(request: FastifyRequest, reply: FastifyReply, done: 
   }
   if (fields.length === 0) return done();
   sendProblem(reply, problem('validation_failed', describeFieldErrors(fields), { errors: fields, request_id: request.id }));
-}
-
-/**
- * The query string as trpc-to-openapi reads it (each key's values), in an
- * object without a prototype: it gathered the values in a plain object, where
- * a key such as `constructor` or `toString` found the prototype's member and
- * the request failed with a 500.
- */
-function queryOf(url: URL): Record<string, string[]> {
-  const query = Object.create(null) as Record<string, string[]>;
-  for (const [key, value] of url.searchParams) (query[key] ??= []).push(value);
-  return query;
 }

@@ -4,6 +4,7 @@ import type { ProcedureMeta } from '@mechanic-shop/core';
 export interface RestRoute {
   /** The procedure's path in the router, e.g. `customers.byId`. */
   procedurePath: string;
+  procedure: AnyProcedure;
   method: string;
   /** The REST path template, e.g. `/customers/{id}`. */
   path: string;
@@ -38,6 +39,7 @@ export function restRoutesOf(router: AnyRouter): RestRoute[] {
     return [
       {
         procedurePath,
+        procedure,
         method: openapi.method,
         path,
         pattern,
@@ -68,4 +70,20 @@ export function routeTable(router: AnyRouter, otherRoutes: RestRoute[] = []): Ro
     match: (method, pathname) => routes.find((route) => route.method === method && route.pattern.test(pathname)),
     methodsFor: (pathname) => [...new Set(routes.filter((route) => route.pattern.test(pathname)).map((route) => route.method))],
   };
+}
+
+/**
+ * The query string as trpc-to-openapi reads it (a key's one value, or all the
+ * values of a repeated key), in an object without a prototype: gathered in a
+ * plain object, a key such as `constructor` or `toString` found the
+ * prototype's member and the request failed with a 500.
+ */
+export function queryOf(url: URL): Record<string, string | string[]> {
+  const query = Object.create(null) as Record<string, string | string[]>;
+  for (const key of url.searchParams.keys()) {
+    if (key in query) continue;
+    const values = url.searchParams.getAll(key);
+    query[key] = values.length === 1 ? values[0]! : values;
+  }
+  return query;
 }

@@ -119,7 +119,7 @@ function estimateChanged(link: LinkRow, currentVersion: number): AppError {
 export function viewByLink({ db, provider }: Deps, token: string): Promise<EstimateForApproval> {
   return readSnapshot(db, provider, async (tx) => {
     const link = await liveLink(tx, token);
-    const ticket = await readTicket(tx, link.serviceTicketId, await holderOf(tx, link));
+    const ticket = await readTicket(tx, provider, link.serviceTicketId, await holderOf(tx, link));
     if (ticket.estimate_version !== link.estimateVersion) throw estimateChanged(link, ticket.estimate_version);
     const { shopName, currency } = await readSettings(tx);
     return {

@@ -232,7 +232,7 @@ export async function recordApproval(tx: Transaction, provider: Provider, ticket
     await applyDecision(tx, decision, jobs.get(decision.job_id)!.authorization, { decidedAt: now, approvalId: approval.id, followUpOn });
   }
   const view = toApprovalView(approval);
-  await recordApprovalEvents(tx, input.recordedBy, view, jobs);
+  await recordApprovalEvents(tx, provider, input.recordedBy, view, jobs);
   return view;
 }
 
@@ -255,6 +255,7 @@ const AUDITED_APPROVAL_FIELDS = [
  */
 async function recordApprovalEvents(
   tx: Transaction,
+  provider: Provider,
   actor: ApprovalInput['recordedBy'],
   approval: Approval,
   jobsBefore: Map<number, JobRow>,
@@ -263,7 +264,7 @@ async function recordApprovalEvents(
   const audit = { actor, serviceTicketId: ticketId, customerVisible: true };
   const changes = diffFields(null, approval, AUDITED_APPROVAL_FIELDS);
   await recordAudit(tx, { ...audit, subject: { type: 'approval', id: approval.id }, action: 'approval.recorded', changes });
-  const ticket = await ticketEventData(tx, ticketId);
+  const ticket = await ticketEventData(tx, provider, ticketId);
   for (const { job_id, decision } of approval.decisions) {
     const job = ticket.jobs.find(({ id }) => id === job_id)!;
     const type = decision === 'approve' ? 'job.approved' : 'job.declined';

@@ -6,8 +6,8 @@ import { Assignment, AssignmentKey, AssignmentPage, AssignmentQuery, NewAssignme
 import * as assignments from './assignment.service.ts';
 
 const tags: ['assignments'] = ['assignments'];
-/** An assignment also moves its ticket's `updated_at`. */
-const invalidates: Resource[] = ['assignments', 'serviceTickets'];
+/** An assignment also moves its ticket's `updated_at` and its mechanic's ticket count. */
+const invalidates: Resource[] = ['assignments', 'serviceTickets', 'mechanics'];
 
 export const assignmentRouter = router({
   create: staffProcedure('owner', 'service_writer')

@@ -5,6 +5,7 @@ import { isUniqueViolation } from '../db/errors.ts';
 import { inTransaction } from '../db/transactions.ts';
 import { AppError } from '../errors.ts';
 import { diffFields, recordAudit } from '../events/outbox.ts';
+import { countAssignments } from '../mechanics/ticket-count.ts';
 import { pageWindow, toPage, type Page } from '../shared/schemas.ts';
 import type { AppServices } from '../app-services.ts';
 import type { Assignment, AssignmentKey, AssignmentQuery, NewAssignment } from './assignment.schemas.ts';
@@ -36,6 +37,7 @@ export async function assignMechanic(
         data: { serviceTicketId: service_ticket_id, mechanicId: mechanic_id },
         select: assignmentFields,
       });
+      await countAssignments(tx, [mechanic_id], 'added');
       await tx.serviceTicket.update({ where: { id: service_ticket_id }, data: { updatedAt: new Date() }, select: { id: true } });
       await recordAssignment(tx, caller, 'assignment.created', { service_ticket_id, mechanic_id }, null, mechanic_id);
       return toView(row);
@@ -80,6 +82,7 @@ export async function unassignMechanic(
     await lockServiceTicket(tx, provider, service_ticket_id);
     const { count } = await tx.serviceAssignment.deleteMany({ where: { serviceTicketId: service_ticket_id, mechanicId: mechanic_id } });
     if (count === 0) throw new AppError('not_found', `Mechanic ${mechanic_id} is not assigned to service ticket ${service_ticket_id}`);
+    await countAssignments(tx, [mechanic_id], 'removed');
     await tx.serviceTicket.update({ where: { id: service_ticket_id }, data: { updatedAt: new Date() }, select: { id: true } });
     await recordAssignment(tx, caller, 'assignment.deleted', { service_ticket_id, mechanic_id }, mechanic_id, null);
   });

@@ -152,7 +152,7 @@ export const customerRouter = router({
         method: 'DELETE',
         path: '/customers/{id}',
         rateLimit: 'write',
-        invalidates: ['customers', 'serviceTickets', 'assignments', 'inventory', 'vehicles', 'approvals'],
+        invalidates: ['customers', 'serviceTickets', 'assignments', 'mechanics', 'inventory', 'vehicles', 'approvals'],
         tags,
         summary: 'Delete your account',
         description:

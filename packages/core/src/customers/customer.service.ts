@@ -6,6 +6,7 @@ import { lockCustomerTickets } from '../db/dialect.ts';
 import { inTransaction } from '../db/transactions.ts';
 import { AppError } from '../errors.ts';
 import { diffFields, emitEvent, recordAudit } from '../events/outbox.ts';
+import { countTicketsDeleted } from '../mechanics/ticket-count.ts';
 import { pageWindow, toPage, type Page, type PaginationInput } from '../shared/schemas.ts';
 import type { AppServices } from '../app-services.ts';
 import type { TicketStatus } from '../service-tickets/service-ticket.schemas.ts';
@@ -146,7 +147,9 @@ export async function deleteCustomer({ db, provider }: Pick<Deps, 'db' | 'provid
     for (const [inventoryId, quantity] of restock) {
       await tx.inventoryItem.update({ where: { id: inventoryId }, data: { quantity: { increment: quantity } }, select: { id: true } });
     }
-    await tx.serviceTicket.deleteMany({ where: { id: { in: unworked.map((ticket) => ticket.id) } } });
+    const deleted = unworked.map((ticket) => ticket.id);
+    await countTicketsDeleted(tx, deleted);
+    await tx.serviceTicket.deleteMany({ where: { id: { in: deleted } } });
     // Vehicles go with the person, except those that kept tickets (theirs, or a
     // former owner's) still reference: those stay as part of the shop's records.
     await tx.vehicle.deleteMany({ where: { customerId: id, tickets: { none: {} } } });

@@ -285,3 +285,34 @@ describe(`the approvals and invoices migration on ${provider}`, () => {
     expect(await database.query('SELECT id FROM jobs')).toEqual([]);
   });
 });
+
+const TOP_MECHANICS_COUNTER = '20261130051438_top_mechanics_counter';
+
+describe(`the top mechanics counter migration on ${provider}`, () => {
+  it("counts each mechanic's assignments; a mechanic without any counts 0, as do the ones added later", async () => {
+    const database = await migratedUpTo(TOP_MECHANICS_COUNTER);
+    await insertCustomer(database, 1);
+    for (const id of [1, 2, 3]) await insertVehicleTicket(database, id, 1);
+    for (const id of [4, 5, 6]) await insertMechanic(database, id);
+    for (const [ticket, mechanic] of [
+      [1, 4],
+      [2, 4],
+      [3, 4],
+      [2, 6],
+    ]) {
+      await database.query('INSERT INTO service_assignments (service_ticket_id, mechanic_id) VALUES (?, ?)', [ticket, mechanic]);
+    }
+
+    expect((await migrateDatabase({ url: database.url })).applied).toEqual(await fromMigration(TOP_MECHANICS_COUNTER));
+    await insertMechanic(database, 7);
+    const counts = await database.query<{ id: number | bigint; ticket_count: number | bigint }>(
+      'SELECT id, ticket_count FROM mechanics ORDER BY id',
+    );
+    expect(counts.map((row) => [Number(row.id), Number(row.ticket_count)])).toEqual([
+      [4, 3],
+      [5, 0],
+      [6, 1],
+      [7, 0],
+    ]);
+  });
+});

@@ -112,8 +112,8 @@ export async function lockEventPublisher(tx: Transaction, provider: Provider): P
  * SQLite reads outside a transaction: its one connection runs transactions one
  * at a time (see `isolateTransactions` in client.ts), so a transaction per read
  * queued every read of a tRPC batch behind the others (a batch of 5 reads cost
- * 3.9 instead of 2.5 ms of CPU in `pnpm bench`). Its views tolerate the gap
- * instead (`toTicketView` leaves out an assignment whose mechanic is gone).
+ * 3.9 instead of 2.5 ms of CPU in `pnpm bench`). A read whose rows must agree
+ * there is one statement instead, as a ticket's is (ticket-document.ts).
  */
 export function readSnapshot<Result>(db: Database, provider: Provider, read: (tx: Transaction) => Promise<Result>): Promise<Result> {
   if (provider === 'sqlite') return read(db);

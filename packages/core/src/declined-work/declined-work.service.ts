@@ -1,6 +1,7 @@
 import type { StaffPrincipal } from '../auth/tokens.ts';
 import type { Prisma, Transaction } from '../db/client.ts';
 import { lockServiceTicket, readSnapshot } from '../db/dialect.ts';
+import type { Provider } from '../db/provider.ts';
 import { inTransaction } from '../db/transactions.ts';
 import { AppError } from '../errors.ts';
 import { diffFields, emitEvent, recordAudit } from '../events/outbox.ts';
@@ -148,11 +149,11 @@ export async function reviveDeclinedJob(
       throw new AppError('already_revived', `Job ${job_id} was revived into service ticket ${job.revivedIntoTicketId} already`);
     }
     const ticketId = service_ticket_id === undefined ? await openTicketFor(tx, job) : await requireOpenTicket(tx, service_ticket_id, job);
-    if (service_ticket_id === undefined) await recordTicketOpened(tx, caller, ticketId);
+    if (service_ticket_id === undefined) await recordTicketOpened(tx, provider, caller, ticketId);
     const copyId = await copyJob(tx, job, ticketId);
     await tx.job.update({ where: { id: job_id }, data: { revivedAt: new Date(), revivedIntoTicketId: ticketId }, select: { id: true } });
-    await recordRevival(tx, caller, { jobId: job_id, ticketId: source.serviceTicketId }, { jobId: copyId, ticketId });
-    return readTicket(tx, ticketId, caller, { withinLimit: true });
+    await recordRevival(tx, provider, caller, { jobId: job_id, ticketId: source.serviceTicketId }, { jobId: copyId, ticketId });
+    return readTicket(tx, provider, ticketId, caller, { withinLimit: true });
   });
 }
 
@@ -162,6 +163,7 @@ export async function reviveDeclinedJob(
  */
 async function recordRevival(
   tx: Transaction,
+  provider: Provider,
   caller: StaffPrincipal,
   declined: { jobId: number; ticketId: number },
   copy: { jobId: number; ticketId: number },
@@ -169,7 +171,7 @@ async function recordRevival(
   const changes = diffFields({ revived_into_ticket_id: null }, { revived_into_ticket_id: copy.ticketId });
   const subject = { type: 'job', id: declined.jobId };
   await recordAudit(tx, { actor: caller, subject, action: 'job.revived', changes, serviceTicketId: declined.ticketId });
-  const ticket = await ticketEventData(tx, copy.ticketId);
+  const ticket = await ticketEventData(tx, provider, copy.ticketId);
   const added = ticket.jobs.find(({ id }) => id === copy.jobId)!;
   const target = { type: 'service_ticket', id: copy.ticketId };
   await emitEvent(tx, { type: 'estimate.updated', actor: caller, subject: target, data: ticket });

@@ -17,15 +17,9 @@ import type { NewMechanic } from '../mechanics/mechanic.schemas.ts';
 import { addVehicle } from '../vehicles/vehicle.service.ts';
 import type { NewVehicle } from '../vehicles/vehicle.schemas.ts';
 
-/**
- * The accounts the README's quick start logs in with: the shop's owner, one
- * staff account of each other role, and a customer. Demo data only: never seed
- * a production shop.
- */
-export const DEMO_MECHANIC = { email: 'demo.mechanic@shop.example', password: 'demo mechanic password' };
-export const DEMO_SERVICE_WRITER = { email: 'demo.writer@shop.example', password: 'demo writer password' };
-export const DEMO_TECHNICIAN = { email: 'demo.tech@shop.example', password: 'demo tech password' };
-export const DEMO_CUSTOMER = { email: 'demo.customer@shop.example', password: 'demo customer password' };
+import { DEMO_CUSTOMER, DEMO_MECHANIC, DEMO_SERVICE_WRITER, DEMO_TECHNICIAN } from './demo-accounts.ts';
+
+export { DEMO_CUSTOMER, DEMO_MECHANIC, DEMO_SERVICE_WRITER, DEMO_TECHNICIAN };
 
 const MECHANICS: NewMechanic[] = [
   // The first one opens the shop: its owner.

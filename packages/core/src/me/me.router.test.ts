@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { signUpCustomer, signUpMechanic } from '../testing/fixtures.ts';
 import { createTestApp, reasonOf, type TestApp } from '../testing/index.ts';
 
@@ -11,7 +11,13 @@ afterAll(() => app.close());
 describe('me.get', () => {
   it('tells a customer token who it is, without a staff role', async () => {
     const { customer, token } = await signUpCustomer(app);
-    expect(await app.as(token).me.get()).toEqual({ kind: 'customer', id: customer.id, name: customer.name, email: customer.email });
+    expect(await app.as(token).me.get()).toEqual({
+      kind: 'customer',
+      id: customer.id,
+      name: customer.name,
+      email: customer.email,
+      shop: { name: 'Mechanic Shop', currency: 'USD' },
+    });
   });
 
   it("tells a staff token who it is, with the account's current role", async () => {
@@ -23,10 +29,20 @@ describe('me.get', () => {
       name: owner.mechanic.name,
       email: owner.mechanic.email,
       role: 'owner',
+      shop: { name: 'Mechanic Shop', currency: 'USD' },
     });
     expect(await app.as(technician.token).me.get()).toMatchObject({ kind: 'staff', id: technician.mechanic.id, role: 'technician' });
     await app.as(owner.token).mechanics.changeRole({ id: technician.mechanic.id, role: 'service_writer' });
     expect(await app.as(technician.token).me.get()).toMatchObject({ kind: 'staff', id: technician.mechanic.id, role: 'service_writer' });
+  });
+
+  it("follows the shop's name and currency as the owner changes them", async () => {
+    const ownApp = await createTestApp();
+    onTestFinished(() => ownApp.close());
+    const owner = await signUpMechanic(ownApp); // the first staff account of a shop is its owner
+    const { token } = await signUpCustomer(ownApp);
+    await ownApp.as(owner.token).shop.updateSettings({ shop_name: 'Bay Street Garage', currency: 'EUR' });
+    expect((await ownApp.as(token).me.get()).shop).toEqual({ name: 'Bay Street Garage', currency: 'EUR' });
   });
 
   it('needs a valid token, and takes no parameters', async () => {

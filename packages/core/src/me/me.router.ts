@@ -11,8 +11,9 @@ export const meRouter = router({
         method: 'GET',
         path: '/me',
         rateLimit: 'read',
-        // Per caller: each token is someone else. A staff account's answer shows its role, which owners change.
-        cache: { scope: 'caller', dependsOn: ['customers', 'mechanics'] },
+        // Per caller: each token is someone else. A staff account's answer shows its role, which owners change; any
+        // answer shows the shop's name and currency.
+        cache: { scope: 'caller', dependsOn: ['customers', 'mechanics', 'shop'] },
         tags: ['me'],
         summary: 'Who this token logs in as: a customer, or a staff account and its role',
       }),

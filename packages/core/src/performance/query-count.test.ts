@@ -251,6 +251,8 @@ interface Read {
   rows(size: ShopSize): number;
   /** Answered without the database (the statements are then none, whatever the data). */
   offline?: true;
+  /** Read in exactly this many statements, whatever the data: the reads written as one SQL statement (src/db/kysely.ts). */
+  statements?: number;
 }
 
 const PAGE = { page: 1, per_page: 20 };
@@ -298,6 +300,7 @@ const READS: Record<string, Read> = {
       return ticket.mechanics.length + ticket.parts.length;
     },
     rows: (size) => size.mechanicsPerTicket + size.partsPerTicket,
+    statements: 1,
   },
   'inventory.list': {
     send: async (shop) => (await shop.asMechanic().inventory.list(PAGE)).items.length,
@@ -459,5 +462,10 @@ describe('every GET route issues a fixed number of SQL statements, whatever the 
     expect(many.statements, `${path} sent more statements for more data:\n${many.statements.join('\n')}`).toHaveLength(
       few.statements.length,
     );
+    if (read.statements !== undefined) {
+      expect(few.statements, `${path} is read in ${read.statements} statement(s):\n${few.statements.join('\n')}`).toHaveLength(
+        read.statements,
+      );
+    }
   });
 });

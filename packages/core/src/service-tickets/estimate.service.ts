@@ -42,7 +42,7 @@ function changingEstimate(
     if (!(await lockServiceTicket(tx, provider, ticketId))) throw new AppError('not_found', `No service ticket with id ${ticketId}`);
     await requireAssignedTechnician(tx, caller, ticketId);
     await requireNotInvoiced(tx, ticketId);
-    const before = await ticketEventData(tx, ticketId);
+    const before = await ticketEventData(tx, provider, ticketId);
     await change(tx);
     await tx.serviceTicket.update({
       where: { id: ticketId },
@@ -51,13 +51,13 @@ function changingEstimate(
       data: { ...(offerChanged ? { estimateVersion: { increment: 1 } } : {}), updatedAt: new Date() },
       select: { id: true },
     });
-    const after = await ticketEventData(tx, ticketId);
+    const after = await ticketEventData(tx, provider, ticketId);
     const subject = { type: 'service_ticket', id: ticketId };
     // Notes are no new offer: the shop's history records them, integrations hear of offers.
     if (offerChanged) await emitEvent(tx, { type: 'estimate.updated', actor: caller, subject, data: after });
     const changes = estimateChanges(before, after);
     await recordAudit(tx, { actor: caller, subject, action: 'estimate.updated', changes, serviceTicketId: ticketId });
-    return readTicket(tx, ticketId, caller, { withinLimit: true });
+    return readTicket(tx, provider, ticketId, caller, { withinLimit: true });
   });
 }
 

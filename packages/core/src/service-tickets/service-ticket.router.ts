@@ -81,7 +81,7 @@ export const serviceTicketRouter = router({
         method: 'PUT',
         path: '/service_tickets/{id}/edit',
         rateLimit: 'write',
-        invalidates: ['serviceTickets', 'assignments', 'vehicles'],
+        invalidates: ['serviceTickets', 'assignments', 'mechanics', 'vehicles'],
         tags,
         summary: 'Add and remove mechanics, change the status or the cost, record odometer readings, in one transaction',
         description:
@@ -103,7 +103,7 @@ export const serviceTicketRouter = router({
         method: 'DELETE',
         path: '/service_tickets/{id}',
         rateLimit: 'write',
-        invalidates: ['serviceTickets', 'assignments', 'approvals'],
+        invalidates: ['serviceTickets', 'assignments', 'mechanics', 'approvals'],
         tags,
         summary: 'Delete a service ticket with its assignments and part lines',
         description:

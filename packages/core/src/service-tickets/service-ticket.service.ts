@@ -1,14 +1,15 @@
 import type { Provider } from '../db/provider.ts';
 import type { Principal, StaffPrincipal } from '../auth/tokens.ts';
 import type { Prisma, Transaction } from '../db/client.ts';
-import { countRows, lockServiceTicket, readSnapshot } from '../db/dialect.ts';
+import { lockServiceTicket, readSnapshot } from '../db/dialect.ts';
 import { isForeignKeyViolation } from '../db/errors.ts';
-import { inTransaction, retryingConflicts } from '../db/transactions.ts';
+import { inTransaction } from '../db/transactions.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import { diffFields, emitEvent, recordAudit } from '../events/outbox.ts';
+import { countAssignments, countTicketsDeleted } from '../mechanics/ticket-count.ts';
 import { MAX_TICKET_TOTAL_CENTS } from '../shared/limits.ts';
 import { formatCents } from '../shared/money.ts';
-import { pageWindow, toPage, type Page, type PaginationInput } from '../shared/schemas.ts';
+import { toPage, type Page, type PaginationInput } from '../shared/schemas.ts';
 import type { AppServices } from '../app-services.ts';
 import {
   createVehicle,
@@ -28,6 +29,8 @@ import { normalizeVin } from '../vehicles/vin.ts';
 import { readSettings, type SettingsRow } from '../shop/shop.service.ts';
 import { requireNotInvoiced } from './estimate.service.ts';
 import { jobsOfTicket, lineAmountCents, priceJobs, toJobViews, toTotalsView } from './estimate.view.ts';
+import { readTicketDocument, type TicketRow } from './ticket-document.ts';
+import { readTicketPage, type TicketFilter } from './ticket-page.ts';
 import type {
   NewServiceTicket,
   ServiceTicket,
@@ -38,27 +41,6 @@ import type {
 } from './service-ticket.schemas.ts';
 
 type Deps = Pick<AppServices, 'db' | 'provider'>;
-
-/** Everything a ticket shows, in one query with its mechanics and part lines (no N+1). */
-const ticketFields = {
-  id: true,
-  customerId: true,
-  title: true,
-  description: true,
-  serviceDate: true,
-  status: true,
-  costCents: true,
-  odometerIn: true,
-  odometerOut: true,
-  vehicle: { select: { id: true, vin: true, plate: true, year: true, make: true, model: true } },
-  createdAt: true,
-  updatedAt: true,
-  assignments: { select: { assignedAt: true, mechanic: { select: { id: true, name: true } } }, orderBy: { mechanicId: 'asc' } },
-  estimateVersion: true,
-  jobs: jobsOfTicket,
-} satisfies Prisma.ServiceTicketSelect;
-
-type TicketRow = Prisma.ServiceTicketGetPayload<{ select: typeof ticketFields }>;
 
 /**
  * A ticket as `viewer` sees it, priced with the shop's settings. `parts` lists
@@ -94,13 +76,12 @@ export function toTicketView(row: TicketRow, settings: SettingsRow, viewer: Prin
     service_date: row.serviceDate.toISOString().slice(0, 10),
     status: row.status,
     cost: formatCents(row.costCents),
-    // Prisma loads a relation in a statement of its own. A write answers with the
-    // ticket read inside its transaction, at READ COMMITTED on PostgreSQL: a
-    // mechanic deleted between two of those statements reads as null although
-    // the type says otherwise. Its assignment went with it, so it is left out.
-    mechanics: row.assignments.flatMap(({ assignedAt, mechanic }: { assignedAt: Date; mechanic: { id: number; name: string } | null }) =>
-      mechanic ? [{ id: mechanic.id, name: mechanic.name, assigned_at: assignedAt.toISOString() }] : [],
-    ),
+    // Read in one statement, an assignment and its mechanic come from one snapshot: the mechanic is there.
+    mechanics: row.assignments.map(({ assignedAt, mechanic }) => ({
+      id: mechanic.id,
+      name: mechanic.name,
+      assigned_at: assignedAt.toISOString(),
+    })),
     jobs: toJobViews(row.jobs, priced, viewer),
     totals: toTotalsView(priced.totals),
     estimate_version: row.estimateVersion + settings.pricingVersion,
@@ -123,14 +104,15 @@ function notFound(id: number): AppError {
  * customer sees it. Integrations are told what the customer is offered; the
  * shop's part and labor costs stay with staff in the API.
  */
-export async function ticketEventData(tx: Transaction, id: number): Promise<ServiceTicket> {
-  const row = await tx.serviceTicket.findUniqueOrThrow({ where: { id }, select: ticketFields });
-  return toTicketView(row, await readSettings(tx), { role: 'customer', id: row.customerId });
+export async function ticketEventData(tx: Transaction, provider: Provider, id: number): Promise<ServiceTicket> {
+  const document = await readTicketDocument(tx, provider, id);
+  if (!document) throw notFound(id);
+  return toTicketView(document.row, document.settings, { role: 'customer', id: document.row.customerId });
 }
 
 /** A new ticket's event and audit entry (the customer sees it), in the transaction that opened it. */
-export async function recordTicketOpened(tx: Transaction, caller: Principal, id: number): Promise<void> {
-  const opened = await ticketEventData(tx, id);
+export async function recordTicketOpened(tx: Transaction, provider: Provider, caller: Principal, id: number): Promise<void> {
+  const opened = await ticketEventData(tx, provider, id);
   const subject = { type: 'service_ticket', id };
   await emitEvent(tx, { type: 'ticket.created', actor: caller, subject, data: opened });
   const changes = diffFields(null, opened, ['title', 'description', 'vin', 'service_date', 'status', 'odometer_in']);
@@ -151,39 +133,37 @@ function auditedTicketFields(ticket: ServiceTicket) {
 }
 
 /**
- * A ticket as `viewer` sees it. With `withinLimit`, a write's answer: its total
- * must stay within MAX_TICKET_TOTAL_CENTS, or the write's transaction fails.
+ * A ticket as `viewer` sees it, read in one statement (ticket-document.ts).
+ * With `withinLimit`, a write's answer: its total must stay within
+ * MAX_TICKET_TOTAL_CENTS, or the write's transaction fails.
  */
 export async function readTicket(
   db: Deps['db'] | Transaction,
+  provider: Provider,
   id: number,
   viewer: Principal,
   { withinLimit = false } = {},
 ): Promise<ServiceTicket> {
-  const row = await db.serviceTicket.findUnique({ where: { id }, select: ticketFields });
-  if (!row) throw notFound(id);
-  const settings = await readSettings(db);
+  const document = await readTicketDocument(db, provider, id);
+  if (!document) throw notFound(id);
+  const { row, settings } = document;
   if (withinLimit) assertTotalWithinLimit(priceJobs(row.jobs, settings, row.costCents).totals.total);
   return toTicketView(row, settings, viewer);
 }
 
-/** A page of tickets and its total, read from one snapshot (see `readSnapshot`). */
-function listWhere(
+/** A page of tickets and its total, read in one statement (ticket-page.ts). */
+async function listWhere(
   { db, provider }: Deps,
   viewer: Principal,
-  where: { customerId?: number; status?: TicketStatus },
+  filter: TicketFilter,
   page: PaginationInput,
 ): Promise<Page<ServiceTicket>> {
-  return readSnapshot(db, provider, async (tx) => {
-    const rows = await tx.serviceTicket.findMany({ where, select: ticketFields, orderBy: { id: 'asc' }, ...pageWindow(page) });
-    const total = await countRows(tx, 'service_tickets', { customer_id: where.customerId, status: where.status });
-    const settings = await readSettings(tx);
-    return toPage(
-      rows.map((row) => toTicketView(row, settings, viewer)),
-      total,
-      page,
-    );
-  });
+  const { rows, total, settings } = await readTicketPage(db, provider, filter, page);
+  return toPage(
+    rows.map((row) => toTicketView(row, settings, viewer)),
+    total,
+    page,
+  );
 }
 
 /**
@@ -211,8 +191,8 @@ export async function openTicket({ db, provider }: Deps, caller: Principal, inpu
       });
       if (input.odometer_in !== undefined)
         await recordReading(tx, provider, caller, vehicle.id, { reading: input.odometer_in, serviceTicketId: id });
-      await recordTicketOpened(tx, caller, id);
-      return readTicket(tx, id, caller);
+      await recordTicketOpened(tx, provider, caller, id);
+      return readTicket(tx, provider, id, caller);
     }),
   );
 }
@@ -257,7 +237,8 @@ export function listCustomerTickets(deps: Deps, customerId: number, page: Pagina
  * ticket is a 404, like a ticket that does not exist: ids reveal nothing.
  */
 export async function getTicket({ db, provider }: Deps, caller: Principal, id: number): Promise<ServiceTicket> {
-  const ticket = await readSnapshot(db, provider, (tx) => readTicket(tx, id, caller));
+  // One statement reads from one snapshot: no transaction needed (see readSnapshot).
+  const ticket = await readTicket(db, provider, id, caller);
   if (caller.role === 'customer' && ticket.customer_id !== caller.id) throw notFound(id);
   return ticket;
 }
@@ -348,7 +329,7 @@ export async function editTicket({ db, provider }: Deps, caller: StaffPrincipal,
       where: { id: edit.id },
       select: { status: true, costCents: true, vehicle: { select: ticketVehicleFields } },
     });
-    const before = await ticketEventData(tx, edit.id);
+    const before = await ticketEventData(tx, provider, edit.id);
     if (edit.status && edit.status !== current.status && !NEXT_STATUSES[current.status].includes(edit.status)) {
       throw new AppError('invalid_status_transition', `A ${current.status} ticket cannot become ${edit.status}`);
     }
@@ -361,21 +342,26 @@ export async function editTicket({ db, provider }: Deps, caller: StaffPrincipal,
     // The flat cost is on the invoice: frozen with the jobs and lines while the ticket is invoiced.
     if (edit.cost !== undefined && edit.cost !== current.costCents) await requireNotInvoiced(tx, edit.id);
 
-    if (removeIds.length > 0) {
-      await tx.serviceAssignment.deleteMany({ where: { serviceTicketId: edit.id, mechanicId: { in: removeIds } } });
-    }
-    if (addIds.length > 0) {
+    if (wanted.length > 0) {
+      // Under the ticket's lock: the assignments read here are the ones the writes below change.
       const assigned = new Set(
         (
           await tx.serviceAssignment.findMany({
-            where: { serviceTicketId: edit.id, mechanicId: { in: addIds } },
+            where: { serviceTicketId: edit.id, mechanicId: { in: wanted } },
             select: { mechanicId: true },
           })
         ).map((assignment) => assignment.mechanicId),
       );
+      const removed = removeIds.filter((id) => assigned.has(id));
       const missing = addIds.filter((id) => !assigned.has(id));
-      if (missing.length > 0)
+      if (removed.length > 0) {
+        await tx.serviceAssignment.deleteMany({ where: { serviceTicketId: edit.id, mechanicId: { in: removed } } });
+        await countAssignments(tx, removed, 'removed');
+      }
+      if (missing.length > 0) {
         await tx.serviceAssignment.createMany({ data: missing.map((mechanicId) => ({ serviceTicketId: edit.id, mechanicId })) });
+        await countAssignments(tx, missing, 'added');
+      }
     }
     // In, then out: each reading is checked against the one before it.
     for (const reading of [edit.odometer_in, edit.odometer_out]) {
@@ -393,8 +379,8 @@ export async function editTicket({ db, provider }: Deps, caller: StaffPrincipal,
       },
       select: { id: true },
     });
-    await recordTicketEdit(tx, caller, before, await ticketEventData(tx, edit.id));
-    return readTicket(tx, edit.id, caller, { withinLimit: edit.cost !== undefined });
+    await recordTicketEdit(tx, caller, before, await ticketEventData(tx, provider, edit.id));
+    return readTicket(tx, provider, edit.id, caller, { withinLimit: edit.cost !== undefined });
   });
 }
 
@@ -427,17 +413,23 @@ export function assertTotalWithinLimit(totalCents: number): void {
   }
 }
 
-/** Deletes a ticket with its assignments and part lines. Parts are not put back in stock: they were used. */
-export async function deleteTicket({ db }: Deps, id: number): Promise<void> {
-  // One statement, but its cascades can deadlock with a write to the ticket's lines on MySQL.
-  const { count } = await retryingConflicts(() => db.serviceTicket.deleteMany({ where: { id } })).catch(async (error: unknown) => {
+/**
+ * Deletes a ticket with its assignments and part lines. Parts are not put back in
+ * stock: they were used. Under the ticket's lock, so that no assignment is made
+ * between counting its mechanics' assignments down and the delete.
+ */
+export async function deleteTicket({ db, provider }: Deps, id: number): Promise<void> {
+  await inTransaction(db, async (tx) => {
+    if (!(await lockServiceTicket(tx, provider, id))) throw notFound(id);
+    await countTicketsDeleted(tx, [id]);
+    await tx.serviceTicket.delete({ where: { id }, select: { id: true } });
+  }).catch(async (error: unknown) => {
     // Invoices are never deleted, and their foreign key keeps the ticket they were issued for.
     if (isForeignKeyViolation(error) && (await db.invoice.count({ where: { serviceTicketId: id } }))) {
       throw new AppError('ticket_has_invoices', `Service ticket ${id} has invoices; it stays as their record`);
     }
     throw error;
   });
-  if (count === 0) throw notFound(id);
 }
 
 /**

@@ -1,0 +1,187 @@
+import {
+  CompiledQuery,
+  DummyDriver,
+  Kysely,
+  MysqlAdapter,
+  MysqlIntrospector,
+  MysqlQueryCompiler,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  sql,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  type Compilable,
+  type Dialect,
+  type Expression,
+  type RawBuilder,
+} from 'kysely';
+import { jsonBuildObject as mysqlJsonObject } from 'kysely/helpers/mysql';
+import { jsonBuildObject as postgresJsonObject } from 'kysely/helpers/postgres';
+import { jsonBuildObject as sqliteJsonObject } from 'kysely/helpers/sqlite';
+import type { Database, Transaction } from './client.ts';
+import type { DB } from './generated/kysely/database.ts';
+import type { Provider } from './provider.ts';
+
+/**
+ * Hot reads as one SQL statement: Kysely builds and compiles the query for the
+ * provider's dialect, typed with the tables generated from the Prisma schema
+ * (prisma-kysely, see scripts/generate-prisma.ts), and Prisma's own client runs
+ * it (`$queryRawUnsafe`): the same pool, and inside a transaction the same
+ * connection and transaction as the Prisma calls around it.
+ *
+ * prisma-extension-kysely does the same (its connection calls
+ * `$queryRawUnsafe`), but through `$extends`: the client's type changes for the
+ * whole code base, it builds a new Kysely instance in every interactive
+ * transaction, writes included, and its `execute()` compiles the query on every
+ * call (`preparedQuery` below compiles once). Compiling here and running on
+ * whichever client or transaction the caller holds needs none of that.
+ *
+ * The table types are SQLite's, as the rest of the domain code is typed
+ * against SQLite's client: names and nullability are the same on every
+ * provider; what differs (JSON text or a parsed value, the format of a date,
+ * 0/1 or a boolean) is settled by the helpers below.
+ */
+
+export type { DB } from './generated/kysely/database.ts';
+
+const DIALECTS: Record<Provider, Omit<Dialect, 'createDriver'>> = {
+  sqlite: {
+    createAdapter: () => new SqliteAdapter(),
+    createIntrospector: (db) => new SqliteIntrospector(db),
+    createQueryCompiler: () => new SqliteQueryCompiler(),
+  },
+  postgresql: {
+    createAdapter: () => new PostgresAdapter(),
+    createIntrospector: (db) => new PostgresIntrospector(db),
+    createQueryCompiler: () => new PostgresQueryCompiler(),
+  },
+  mysql: {
+    createAdapter: () => new MysqlAdapter(),
+    createIntrospector: (db) => new MysqlIntrospector(db),
+    createQueryCompiler: () => new MysqlQueryCompiler(),
+  },
+};
+
+const builders = new Map<Provider, Kysely<DB>>();
+
+/** The provider's query builder. It only compiles: `queryRows` and `queryJson` run what it builds. */
+export function queryBuilder(provider: Provider): Kysely<DB> {
+  let builder = builders.get(provider);
+  if (!builder) {
+    // Kysely's documented way to build without executing: a dummy driver.
+    builder = new Kysely<DB>({ dialect: { ...DIALECTS[provider], createDriver: () => new DummyDriver() } });
+    builders.set(provider, builder);
+  }
+  return builder;
+}
+
+type Query<Row> = Compilable<Row> | CompiledQuery<Row>;
+
+/** The rows of a query, run by Prisma on `db` (a client or a transaction). */
+export function queryRows<Row>(db: Database | Transaction, query: Query<Row>): Promise<Row[]> {
+  const { sql: text, parameters } = 'compile' in query ? query.compile() : query;
+  return db.$queryRawUnsafe<Row[]>(text, ...parameters);
+}
+
+const SLOT = Symbol('parameter');
+type Slot = { readonly [SLOT]: string };
+const isSlot = (value: unknown): value is Slot => typeof value === 'object' && value !== null && SLOT in value;
+
+/**
+ * A query built and compiled once per provider, then run with new parameter
+ * values: building and compiling a nested JSON query costs about as much CPU
+ * as running it. `build` receives stand-ins for the parameters, which Kysely
+ * sends as parameters: it must place them, never look at them (no branching on
+ * a value, no arithmetic with one).
+ */
+export function preparedQuery<Params extends object, Row>(
+  build: (builder: Kysely<DB>, provider: Provider, params: Params) => Compilable<Row>,
+): (provider: Provider, params: Params) => CompiledQuery<Row> {
+  const compiled = new Map<Provider, CompiledQuery<Row>>();
+  return (provider, params) => {
+    let template = compiled.get(provider);
+    if (!template) {
+      const slots = Object.fromEntries(Object.keys(params).map((name): [string, Slot] => [name, { [SLOT]: name }]));
+      template = build(queryBuilder(provider), provider, slots as Params).compile();
+      compiled.set(provider, template);
+    }
+    return CompiledQuery.raw(
+      template.sql,
+      template.parameters.map((parameter) => (isSlot(parameter) ? params[parameter[SLOT] as keyof Params] : parameter)),
+    );
+  };
+}
+
+/**
+ * The JSON documents a query selects as its one column `json`, one per row, parsed:
+ * SQLite and MariaDB answer JSON as text, PostgreSQL's `json` arrives parsed.
+ */
+export async function queryJson<Document>(db: Database | Transaction, query: Query<{ json: Document }>): Promise<Document[]> {
+  const rows = await queryRows(db, query);
+  return rows.map(({ json }) => (typeof json === 'string' ? (JSON.parse(json) as Document) : json));
+}
+
+/** Building JSON in SQL, the same shape on each provider. */
+export interface JsonSql {
+  /** One object of these keys and values (`json_object` / `json_build_object`), Kysely's helper. */
+  object: typeof sqliteJsonObject;
+  /**
+   * An aggregate of `item` over a query's rows, in the order given, as a JSON
+   * array (`[]` without rows). The order is the aggregate's own (`ORDER BY`
+   * inside it), which every provider keeps, unlike the order of a subquery.
+   */
+  array<Item>(item: Expression<Item>, orderBy: Expression<unknown>[]): RawBuilder<Item[]>;
+  /**
+   * A scalar subquery's JSON placed inside another JSON value: SQLite and
+   * MariaDB forget that a subquery's text is JSON and would quote it as a
+   * string; null stays null.
+   */
+  nested<Value>(subquery: Expression<Value>): RawBuilder<Value>;
+}
+
+const orderedBy = (orderBy: Expression<unknown>[]) => sql.join(orderBy);
+
+const JSON_SQL: Record<Provider, JsonSql> = {
+  sqlite: {
+    object: sqliteJsonObject,
+    array: (item, orderBy) => sql`coalesce(json_group_array(${item} order by ${orderedBy(orderBy)}), json_array())`,
+    nested: (subquery) => sql`json(${subquery})`,
+  },
+  postgresql: {
+    object: postgresJsonObject,
+    array: (item, orderBy) => sql`coalesce(json_agg(${item} order by ${orderedBy(orderBy)}), json_build_array())`,
+    nested: (subquery) => sql`${subquery}`,
+  },
+  // MariaDB: Kysely's MySQL helpers cast to JSON, which MariaDB lacks, and read
+  // from derived tables, which cannot see the outer query's columns there.
+  mysql: {
+    object: mysqlJsonObject,
+    array: (item, orderBy) => sql`coalesce(json_arrayagg(${item} order by ${orderedBy(orderBy)}), json_array())`,
+    nested: (subquery) => sql`json_extract(${subquery}, '$')`,
+  },
+};
+
+export function jsonSql(provider: Provider): JsonSql {
+  return JSON_SQL[provider];
+}
+
+/**
+ * A date or time as JSON carries it: ISO 8601 with a zone from SQLite (as
+ * Prisma stores it), without one from PostgreSQL (`timestamp(3)`, kept in UTC)
+ * and with a space from MariaDB (`datetime(3)`, UTC).
+ */
+export function jsonDate(value: string): Date {
+  const iso = value.replace(' ', 'T');
+  return new Date(/(Z|[+-]\d\d:?\d\d)$/.test(iso) ? iso : `${iso}Z`);
+}
+
+export function jsonNullableDate(value: string | null): Date | null {
+  return value === null ? null : jsonDate(value);
+}
+
+/** A boolean column as JSON carries it: 0/1 from SQLite and MariaDB, true/false from PostgreSQL. */
+export function jsonBoolean(value: number | boolean): boolean {
+  return value === true || value === 1;
+}
