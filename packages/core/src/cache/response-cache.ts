@@ -30,9 +30,7 @@ export interface CacheSettings {
   maxBytes: number;
 }
 
-// The bound counts JSON text; an answer held as objects takes several times that on the heap. 8 MiB keeps a full
-// cache of distinct tickets within the API's 200 MB memory target (32 MiB took RSS to 255 MB in `pnpm bench`).
-export const DEFAULT_CACHE_SETTINGS: CacheSettings = { ttlSeconds: 30, maxEntries: 5_000, maxBytes: 8 * 1024 * 1024 };
+export const DEFAULT_CACHE_SETTINGS: CacheSettings = { ttlSeconds: 30, maxEntries: 5_000, maxBytes: 32 * 1024 * 1024 };
 
 /** The versions of some resources at one moment; an answer computed from them is only as fresh as they are. */
 export type Versions = readonly number[];
