@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createScratchDatabase, migrateDatabaseForTests, testProvider } from '@mechanic-shop/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newCustomer } from './accounts.ts';
+import { newCustomer, registerCustomer } from './accounts.ts';
 import { request, startTestServer, type TestServer } from './server-harness.ts';
 import { startTcpProxy } from './tcp-proxy.ts';
 
@@ -32,7 +32,12 @@ describe.skipIf(provider === 'sqlite')(`when ${provider} goes away and comes bac
   });
 
   it('answers 503 problem details (not 500, not a crash) and recovers by itself', async () => {
-    expect((await request(server, 'POST', '/customers', { json: newCustomer() })).status).toBe(201);
+    const customer = await registerCustomer(server);
+    const ticket = await request(server, 'POST', '/service_tickets', {
+      token: customer.token,
+      json: { title: 'Brakes', vin: '1HGCM82633A004352', service_date: '2026-12-01' },
+    });
+    expect(ticket.status).toBe(201);
 
     await proxy.cut();
     const write = await request(server, 'POST', '/customers', { json: newCustomer() });
@@ -44,6 +49,10 @@ describe.skipIf(provider === 'sqlite')(`when ${provider} goes away and comes bac
     expect((await request(server, 'GET', '/healthz')).status).toBe(200);
     const overTrpc = await request(server, 'GET', `/trpc/mechanics.list?input=${encodeURIComponent('{"page":2}')}`);
     expect(overTrpc.status).toBe(503);
+    // A ticket is read in one statement sent past Prisma's client (db/kysely.ts): its failure is a 503 too.
+    const read = await request(server, 'GET', `/service_tickets/${ticket.body.id}`, { token: customer.token });
+    expect(read.status).toBe(503);
+    expect(read.body).toMatchObject({ code: 'service_unavailable', status: 503 });
 
     await proxy.restore();
     let recovered = 0;

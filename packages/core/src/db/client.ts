@@ -1,4 +1,5 @@
-import type { SqlDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { SqlDriverAdapterFactory, SqlQueryable } from '@prisma/driver-adapter-utils';
+import { wrapConnections } from './adapters/override.ts';
 import { cacheStatements } from './adapters/sqlite-statement-cache.ts';
 import { isolateTransactions } from './adapters/sqlite-transaction-isolation.ts';
 import { countStatements } from './adapters/statement-counter.ts';
@@ -40,6 +41,20 @@ export interface DatabaseHandle {
   close: () => Promise<void>;
 }
 
+/** The driver adapter connection of each client `openDatabase` opened, once Prisma has connected it. */
+const connections = new WeakMap<object, () => SqlQueryable | undefined>();
+
+/**
+ * The connection Prisma's client sends its statements through (the same pool,
+ * with the wrappers above: SQLite's isolation and statement cache, the
+ * statement counter), for a statement that skips the client (db/kysely.ts,
+ * `queryJson`). Undefined for a transaction's client, whose statements must go
+ * through the transaction, and until the client has connected.
+ */
+export function connectionOf(db: Database | Transaction): SqlQueryable | undefined {
+  return connections.get(db)?.();
+}
+
 type DatabaseClass = new (options: { adapter: SqlDriverAdapterFactory }) => Database;
 
 /** Each provider has its own generated client; only the one in use is loaded. */
@@ -62,8 +77,11 @@ export async function openDatabase(settings: DatabaseSettings): Promise<Database
   // innermost; the counter outermost, to hear every statement Prisma sends.
   if (provider === 'sqlite') adapter = isolateTransactions(cacheStatements(adapter));
   if (settings.onStatement) adapter = countStatements(adapter, settings.onStatement);
+  let connection: SqlQueryable | undefined;
+  adapter = wrapConnections(adapter, (connected) => (connection = connected));
   const Client = await GENERATED_CLIENTS[provider]();
   const db = new Client({ adapter });
+  connections.set(db, () => connection);
   if (provider === 'sqlite') {
     // Referential actions (ON DELETE CASCADE / RESTRICT) need foreign keys on;
     // WAL lets readers run while a write commits; NORMAL is durable in WAL mode

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { AnyProcedure } from '@trpc/server';
-import { getParseFn, isObject, middlewareMarker } from '@trpc/server/unstable-core-do-not-import';
+import { getParseFn, isObject } from '@trpc/server/unstable-core-do-not-import';
 import { AppError, type FieldError, type ProblemCode } from '../errors.ts';
-import { servicesOf, type RequestContext } from '../trpc/context.ts';
-import { t } from '../trpc/init.ts';
+import type { RequestContext } from '../trpc/context.ts';
+import { answered, type Step } from '../trpc/stack.ts';
 import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER, idempotencyKeyOf } from './idempotency-key.ts';
 import { claimKey, recordAnswer, releaseKey, requestHashOf, type StoredAnswer } from './idempotency.service.ts';
 
@@ -28,7 +28,7 @@ import { claimKey, recordAnswer, releaseKey, requestHashOf, type StoredAnswer } 
  * nothing, so a retried one just logs in again, and its answer, a live token,
  * is not kept in the database.
  */
-export const honourIdempotencyKeys = t.middleware(async ({ ctx, meta, type, path, getRawInput, next }) => {
+export const honourIdempotencyKeys: Step = async ({ ctx, services, meta, type, path, getRawInput }, next) => {
   if (type !== 'mutation' || meta?.openapi?.method !== 'POST') return next();
   const header = ctx.request.idempotencyKey;
   if (header === undefined) {
@@ -43,11 +43,10 @@ export const honourIdempotencyKeys = t.middleware(async ({ ctx, meta, type, path
   const input = await parsedInput(path, await getRawInput());
   if (!input.valid) return next();
 
-  const services = servicesOf(ctx);
   const claim = await claimKey(services, { scope: await scopeOf(ctx, path), key, requestHash: requestHashOf(input.value) });
   if ('answer' in claim) {
     ctx.responseHeaders[IDEMPOTENT_REPLAYED_HEADER] = 'true';
-    return { marker: middlewareMarker, ok: true as const, data: replayed(claim.answer), ctx };
+    return answered(replayed(claim.answer));
   }
   const result = await next();
   const answer = result.ok ? { status: meta.successStatus ?? 200, body: JSON.stringify(result.data) ?? null } : storedProblem(result.error);
@@ -58,7 +57,7 @@ export const honourIdempotencyKeys = t.middleware(async ({ ctx, meta, type, path
     services.log.error({ request_id: ctx.request.requestId, err: error }, 'could not settle an idempotency key');
   }
   return result;
-});
+};
 
 /** Whose key it is, and for which route: the caller's account, or (anonymous calls) a digest of the client's address. */
 async function scopeOf(ctx: RequestContext, path: string): Promise<string> {

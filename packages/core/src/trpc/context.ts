@@ -34,8 +34,8 @@ export type ResponseHeaders = Record<string, string>;
 /**
  * The context each door creates per request, and the root context type of the
  * router. That type is part of `AppRouter`, which the SDK's users import, so it
- * names no server-only type: `services` is opaque here and the first middleware
- * (trpc/procedures.ts) hands procedures the typed `AppServices`.
+ * names no server-only type: `services` is opaque here and the procedure
+ * stack (trpc/stack.ts) hands procedures the typed `AppServices`.
  */
 export interface RequestContext {
   services: object;

@@ -1,7 +1,7 @@
 import type { Principal } from '../../auth/tokens.ts';
 import { AppError } from '../../errors.ts';
 import type { AuthOutcome } from '../context.ts';
-import { t } from '../init.ts';
+import type { Step } from '../stack.ts';
 import type { StaffRole } from '../../auth/tokens.ts';
 import type { Access } from '../meta.ts';
 
@@ -18,7 +18,7 @@ const UNAUTHENTICATED_MESSAGE: Record<Exclude<AuthOutcome['problem'], undefined>
  * not only the access check refuses anonymous callers: `POST /mechanics` does
  * once the shop has its first mechanic.
  */
-export const challengeUnauthenticated = t.middleware(async ({ ctx, next }) => {
+export const challengeUnauthenticated: Step = async ({ ctx }, next) => {
   const result = await next();
   if (!result.ok && result.error instanceof AppError && result.error.problem === 'unauthenticated') {
     const { problem } = await ctx.authenticate();
@@ -26,7 +26,7 @@ export const challengeUnauthenticated = t.middleware(async ({ ctx, next }) => {
       problem === undefined || problem === 'missing' ? 'Bearer' : `Bearer error="invalid_token", error_description="${problem}"`;
   }
   return result;
-});
+};
 
 const nameOf = (role: StaffRole) => role.replace('_', ' ');
 
@@ -36,16 +36,17 @@ export function describeStaffRoles(roles: readonly StaffRole[]): string {
   return names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names.join('');
 }
 
-type CallerOf<A extends Exclude<Access, 'public'>> = A extends 'authenticated' ? Principal : Extract<Principal, { role: A }>;
+export type CallerOf<A extends Exclude<Access, 'public'>> = A extends 'authenticated' ? Principal : Extract<Principal, { role: A }>;
 
 /**
  * Lets through callers of the given role (or any logged-in caller), and on a
- * staff route only staff of one of `staffRoles`, and puts them in `ctx.caller`:
- * 401 without a valid token, 403 with the wrong role or staff role.
+ * staff route only staff of one of `staffRoles`, and makes them the caller
+ * (`ctx.caller`, typed `CallerOf<A>` by the procedure builder): 401 without a
+ * valid token, 403 with the wrong role or staff role.
  */
-export function requireAccess<A extends Exclude<Access, 'public'>>(access: A, staffRoles?: readonly StaffRole[]) {
-  return t.middleware(async ({ ctx, next }) => {
-    const { principal, problem } = await ctx.authenticate();
+export function requireAccess(access: Exclude<Access, 'public'>, staffRoles?: readonly StaffRole[]): Step {
+  return async (call, next) => {
+    const { principal, problem } = await call.ctx.authenticate();
     if (!principal) throw new AppError('unauthenticated', UNAUTHENTICATED_MESSAGE[problem]);
     if (access !== 'authenticated' && principal.role !== access) throw new AppError('forbidden', `This route is for ${access}s`);
     if (staffRoles && principal.role === 'mechanic' && !staffRoles.includes(principal.staffRole)) {
@@ -54,7 +55,7 @@ export function requireAccess<A extends Exclude<Access, 'public'>>(access: A, st
         `This route is for ${describeStaffRoles(staffRoles)}; this account is a ${nameOf(principal.staffRole)}`,
       );
     }
-    // The checks above are what makes the principal the caller of this access rule.
-    return next({ ctx: { caller: principal as CallerOf<A> } });
-  });
+    call.caller = principal;
+    return next();
+  };
 }

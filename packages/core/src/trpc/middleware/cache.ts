@@ -1,9 +1,7 @@
-import { middlewareMarker } from '@trpc/server/unstable-core-do-not-import';
 import type { Principal } from '../../auth/tokens.ts';
 import { AppError } from '../../errors.ts';
 import { MAX_INPUT_DEPTH, nestedDeeperThan } from '../../shared/input-depth.ts';
-import { servicesOf } from '../context.ts';
-import { t } from '../init.ts';
+import { answered, type Step } from '../stack.ts';
 import type { CachePolicy } from '../meta.ts';
 
 /**
@@ -16,11 +14,11 @@ import type { CachePolicy } from '../meta.ts';
  * tickets to another. A hit skips input parsing, the handler and the output
  * schema: the answer was checked when it was stored.
  */
-export const cacheAnswers = t.middleware(async ({ ctx, meta, type, path, getRawInput, next }) => {
+export const cacheAnswers: Step = async ({ ctx, services, meta, type, path, getRawInput }, next) => {
   const rawInput = await getRawInput();
   // First thing after the access check: the key below, and zod after it, walk the input by recursion.
   if (nestedDeeperThan(rawInput, MAX_INPUT_DEPTH)) throw tooDeep();
-  const { cache } = servicesOf(ctx);
+  const { cache } = services;
   if (type === 'mutation') {
     const result = await next();
     // Awaited: once the client has this answer, no instance may serve what the write replaced.
@@ -34,15 +32,12 @@ export const cacheAnswers = t.middleware(async ({ ctx, meta, type, path, getRawI
 
   const key = answerKey(path, policy, (await ctx.authenticate()).principal, rawInput);
   const hit = cache.get(key);
-  if (hit !== undefined) {
-    // A result built here, as tRPC's own resolver builds it (@trpc/server 11.25).
-    return { marker: middlewareMarker, ok: true as const, data: hit, ctx };
-  }
+  if (hit !== undefined) return answered(hit);
   const versions = cache.versions(policy.dependsOn);
   const result = await next();
   if (result.ok) cache.set(key, result.data, policy.dependsOn, versions);
   return result;
-});
+};
 
 /**
  * The cache key of a read's answer: the procedure, whose answer it is (as the

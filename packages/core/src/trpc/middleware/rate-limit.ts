@@ -1,8 +1,7 @@
 import { AppError } from '../../errors.ts';
 import { addRateLimitFields, rateLimitedDetail, type RateLimitVerdict } from '../../rate-limit/limiter.ts';
 import { Email } from '../../shared/schemas.ts';
-import { servicesOf } from '../context.ts';
-import { t } from '../init.ts';
+import type { Step } from '../stack.ts';
 
 /**
  * Spends the caller's rate-limit budget before anything else runs (so that
@@ -13,8 +12,8 @@ import { t } from '../init.ts';
  * a request refused for its input or its client's limits leaves no state
  * about the account it named.
  */
-export const limitRate = t.middleware(async ({ ctx, meta, path, getRawInput, next }) => {
-  const limiter = servicesOf(ctx).rateLimiter;
+export const limitRate: Step = async ({ ctx, services, meta, path, getRawInput }, next) => {
+  const limiter = services.rateLimiter;
   if (!limiter.enabled) return next();
   const door = ctx.request.globalBudget;
   if (door && !door.allowed) refuse(door);
@@ -34,7 +33,7 @@ export const limitRate = t.middleware(async ({ ctx, meta, path, getRawInput, nex
   if (result.ok) await attempt.settle('succeeded');
   else if (result.error instanceof AppError && result.error.problem === 'invalid_credentials') await attempt.settle('failed');
   return result;
-});
+};
 
 function refuse(verdict: RateLimitVerdict): never {
   throw new AppError('rate_limited', rateLimitedDetail(verdict));
