@@ -1,6 +1,7 @@
 import {
   CompiledQuery,
   DummyDriver,
+  expressionBuilder,
   Kysely,
   MysqlAdapter,
   MysqlIntrospector,
@@ -12,10 +13,13 @@ import {
   SqliteAdapter,
   SqliteIntrospector,
   SqliteQueryCompiler,
+  type AliasableExpression,
   type Compilable,
   type Dialect,
+  type ExpressionBuilder,
   type Expression,
   type RawBuilder,
+  type SelectQueryBuilder,
 } from 'kysely';
 import { jsonBuildObject as mysqlJsonObject } from 'kysely/helpers/mysql';
 import { jsonBuildObject as postgresJsonObject } from 'kysely/helpers/postgres';
@@ -146,11 +150,26 @@ export interface JsonSql {
   /** One object of these keys and values (`json_object` / `json_build_object`), Kysely's helper. */
   object: typeof sqliteJsonObject;
   /**
-   * An aggregate of `item` over a query's rows, in the order given, as a JSON
-   * array (`[]` without rows). The order is the aggregate's own (`ORDER BY`
-   * inside it), which every provider keeps, unlike the order of a subquery.
+   * The rows of `rows` as one JSON array of `item`, in the order of `orderBy`
+   * (`[]` without rows): a scalar subquery, to place as a value in another
+   * JSON document.
+   *
+   * PostgreSQL and MariaDB order the aggregate itself (`ORDER BY` inside it),
+   * the order every provider keeps, unlike the order of a subquery. SQLite
+   * sorts an aggregate's rows into a temporary B-tree even when they arrive in
+   * that order, on each evaluation of the subquery: a ticket's three
+   * aggregates (mechanics, jobs, each job's lines) took 60% of its read, and a
+   * page's aggregate of 20 documents copied each into the sorter. There the
+   * rows come from a subquery ordered by `orderBy`, which SQLite runs as a
+   * co-routine and feeds to the aggregate in that order, reading the index
+   * in order instead of sorting (ticket-document.test.ts checks the order of
+   * lines, jobs and mechanics on every provider).
    */
-  array<Item>(item: Expression<Item>, orderBy: Expression<unknown>[]): RawBuilder<Item[]>;
+  array<Tables, Table extends keyof Tables, Item>(
+    rows: SelectQueryBuilder<Tables, Table, object>,
+    item: (row: ExpressionBuilder<Tables, Table>) => AliasableExpression<Item>,
+    orderBy: (row: ExpressionBuilder<Tables, Table>) => Expression<unknown>[],
+  ): RawBuilder<Item[]>;
   /**
    * A scalar subquery's JSON placed inside another JSON value: SQLite and
    * MariaDB forget that a subquery's text is JSON and would quote it as a
@@ -159,24 +178,36 @@ export interface JsonSql {
   nested<Value>(subquery: Expression<Value>): RawBuilder<Value>;
 }
 
-const orderedBy = (orderBy: Expression<unknown>[]) => sql.join(orderBy);
+/** The aggregate of `item` over `rows` ordered inside the aggregate, as `aggregate(item, order)` writes it. */
+function aggregateInOrder(aggregate: (item: Expression<unknown>, order: RawBuilder<unknown>) => RawBuilder<unknown>) {
+  return <Tables, Table extends keyof Tables, Item>(
+    rows: SelectQueryBuilder<Tables, Table, object>,
+    item: (row: ExpressionBuilder<Tables, Table>) => AliasableExpression<Item>,
+    orderBy: (row: ExpressionBuilder<Tables, Table>) => Expression<unknown>[],
+  ) => sql<Item[]>`(${rows.select((row) => aggregate(item(row), sql.join(orderBy(row))).as('json'))})`;
+}
 
 const JSON_SQL: Record<Provider, JsonSql> = {
   sqlite: {
     object: sqliteJsonObject,
-    array: (item, orderBy) => sql`coalesce(json_group_array(${item} order by ${orderedBy(orderBy)}), json_array())`,
+    array: (rows, item, orderBy) => {
+      let ordered = rows.select((row) => item(row).as('item'));
+      for (const key of orderBy(expressionBuilder(rows))) ordered = ordered.orderBy(key);
+      return sql`json((select coalesce(json_group_array(json(${sql.ref('ordered.item')})), json_array()) from ${ordered.as('ordered')}))`;
+    },
     nested: (subquery) => sql`json(${subquery})`,
   },
   postgresql: {
     object: postgresJsonObject,
-    array: (item, orderBy) => sql`coalesce(json_agg(${item} order by ${orderedBy(orderBy)}), json_build_array())`,
+    array: aggregateInOrder((item, order) => sql`coalesce(json_agg(${item} order by ${order}), json_build_array())`),
     nested: (subquery) => sql`${subquery}`,
   },
   // MariaDB: Kysely's MySQL helpers cast to JSON, which MariaDB lacks, and read
   // from derived tables, which cannot see the outer query's columns there.
   mysql: {
     object: mysqlJsonObject,
-    array: (item, orderBy) => sql`coalesce(json_arrayagg(${item} order by ${orderedBy(orderBy)}), json_array())`,
+    array: (rows, item, orderBy) =>
+      sql`json_extract(${aggregateInOrder((value, order) => sql`coalesce(json_arrayagg(${value} order by ${order}), json_array())`)(rows, item, orderBy)}, '$')`,
     nested: (subquery) => sql`json_extract(${subquery}, '$')`,
   },
 };

@@ -24,41 +24,33 @@ export type TicketScope = ExpressionBuilder<DB & { t: DB['service_tickets'] }, '
 
 /** One line as the document carries it, in the order the ticket shows them (by id). */
 function linesOf(eb: ExpressionBuilder<DB & { t: DB['service_tickets']; j: DB['jobs'] }, 't' | 'j'>, json: JsonSql) {
-  return json.nested(
-    eb
-      .selectFrom('job_lines as l')
-      .whereRef('l.job_id', '=', 'j.id')
-      .select((line) =>
-        json
-          .array(
-            json.object({
-              id: line.ref('l.id'),
-              type: line.ref('l.type'),
-              description: line.ref('l.description'),
-              hoursHundredths: line.ref('l.hours_hundredths'),
-              rateCents: line.ref('l.rate_cents'),
-              technicianId: line.ref('l.technician_id'),
-              inventoryId: line.ref('l.inventory_id'),
-              quantity: line.ref('l.quantity'),
-              unitPriceCents: line.ref('l.unit_price_cents'),
-              amountCents: line.ref('l.amount_cents'),
-              costCents: line.ref('l.cost_cents'),
-              taxable: line.ref('l.taxable'),
-              discountPercentThousandths: line.ref('l.discount_percent_thousandths'),
-              discountCents: line.ref('l.discount_cents'),
-              item: json.nested(
-                line
-                  .selectFrom('inventory as i')
-                  .whereRef('i.id', '=', 'l.inventory_id')
-                  .select((item) => json.object({ partName: item.ref('i.part_name') }).as('json'))
-                  .$asScalar(),
-              ),
-            }),
-            [line.ref('l.id')],
-          )
-          .as('json'),
-      )
-      .$asScalar(),
+  return json.array(
+    eb.selectFrom('job_lines as l').whereRef('l.job_id', '=', 'j.id'),
+    (line) =>
+      json.object({
+        id: line.ref('l.id'),
+        type: line.ref('l.type'),
+        description: line.ref('l.description'),
+        hoursHundredths: line.ref('l.hours_hundredths'),
+        rateCents: line.ref('l.rate_cents'),
+        technicianId: line.ref('l.technician_id'),
+        inventoryId: line.ref('l.inventory_id'),
+        quantity: line.ref('l.quantity'),
+        unitPriceCents: line.ref('l.unit_price_cents'),
+        amountCents: line.ref('l.amount_cents'),
+        costCents: line.ref('l.cost_cents'),
+        taxable: line.ref('l.taxable'),
+        discountPercentThousandths: line.ref('l.discount_percent_thousandths'),
+        discountCents: line.ref('l.discount_cents'),
+        item: json.nested(
+          line
+            .selectFrom('inventory as i')
+            .whereRef('i.id', '=', 'l.inventory_id')
+            .select((item) => json.object({ partName: item.ref('i.part_name') }).as('json'))
+            .$asScalar(),
+        ),
+      }),
+    (line) => [line.ref('l.id')],
   );
 }
 
@@ -94,57 +86,41 @@ export function ticketDocument(eb: TicketScope, json: JsonSql) {
     ),
     createdAt: eb.ref('t.created_at'),
     updatedAt: eb.ref('t.updated_at'),
-    assignments: json.nested(
-      eb
-        .selectFrom('service_assignments as a')
-        .whereRef('a.service_ticket_id', '=', 't.id')
-        .select((assignment) =>
-          json
-            .array(
-              json.object({
-                assignedAt: assignment.ref('a.assigned_at'),
-                mechanic: json.nested(
-                  assignment
-                    .selectFrom('mechanics as m')
-                    .whereRef('m.id', '=', 'a.mechanic_id')
-                    .select((mechanic) => json.object({ id: mechanic.ref('m.id'), name: mechanic.ref('m.name') }).as('json'))
-                    .$asScalar(),
-                ),
-              }),
-              [assignment.ref('a.mechanic_id')],
-            )
-            .as('json'),
-        )
-        .$asScalar(),
+    assignments: json.array(
+      eb.selectFrom('service_assignments as a').whereRef('a.service_ticket_id', '=', 't.id'),
+      (assignment) =>
+        json.object({
+          assignedAt: assignment.ref('a.assigned_at'),
+          mechanic: json.nested(
+            assignment
+              .selectFrom('mechanics as m')
+              .whereRef('m.id', '=', 'a.mechanic_id')
+              .select((mechanic) => json.object({ id: mechanic.ref('m.id'), name: mechanic.ref('m.name') }).as('json'))
+              .$asScalar(),
+          ),
+        }),
+      (assignment) => [assignment.ref('a.mechanic_id')],
     ),
     estimateVersion: eb.ref('t.estimate_version'),
-    jobs: json.nested(
-      eb
-        .selectFrom('jobs as j')
-        .whereRef('j.service_ticket_id', '=', 't.id')
-        .select((job) =>
-          json
-            .array(
-              json.object({
-                id: job.ref('j.id'),
-                title: job.ref('j.title'),
-                concern: job.ref('j.concern'),
-                cause: job.ref('j.cause'),
-                correction: job.ref('j.correction'),
-                payType: job.ref('j.pay_type'),
-                authorization: job.ref('j.authorization'),
-                decidedAt: job.ref('j.decided_at'),
-                approvalId: job.ref('j.approval_id'),
-                declineReason: job.ref('j.decline_reason'),
-                followUpOn: job.ref('j.follow_up_on'),
-                revivedAt: job.ref('j.revived_at'),
-                lines: linesOf(job, json),
-              }),
-              [job.ref('j.position'), job.ref('j.id')],
-            )
-            .as('json'),
-        )
-        .$asScalar(),
+    jobs: json.array(
+      eb.selectFrom('jobs as j').whereRef('j.service_ticket_id', '=', 't.id'),
+      (job) =>
+        json.object({
+          id: job.ref('j.id'),
+          title: job.ref('j.title'),
+          concern: job.ref('j.concern'),
+          cause: job.ref('j.cause'),
+          correction: job.ref('j.correction'),
+          payType: job.ref('j.pay_type'),
+          authorization: job.ref('j.authorization'),
+          decidedAt: job.ref('j.decided_at'),
+          approvalId: job.ref('j.approval_id'),
+          declineReason: job.ref('j.decline_reason'),
+          followUpOn: job.ref('j.follow_up_on'),
+          revivedAt: job.ref('j.revived_at'),
+          lines: linesOf(job, json),
+        }),
+      (job) => [job.ref('j.position'), job.ref('j.id')],
     ),
   });
 }

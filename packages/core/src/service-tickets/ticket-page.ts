@@ -44,11 +44,10 @@ function pageStatement(builder: Kysely<DB>, provider: Provider, { take, skip, ..
           .select((count) => count.fn.countAll<number>().as('total'))
           .$asScalar(),
         settings: settingsDocument(json),
-        tickets: json.nested(
-          eb
-            .selectFrom(tickets)
-            .select((row) => json.array(json.nested(row.ref('p.document')), [row.ref('p.id')]).as('json'))
-            .$asScalar(),
+        tickets: json.array(
+          eb.selectFrom(tickets),
+          (row) => json.nested(row.ref('p.document')),
+          (row) => [row.ref('p.id')],
         ),
       })
       .as('json'),
