@@ -43,7 +43,7 @@ export async function createServices(settings: AppSettings): Promise<RunningServ
   let redis: Redis | undefined;
   let sharedVersions: SharedVersions | undefined;
   if (settings.redis) {
-    redis = connectRedis(settings.redis.url, settings.log, 'commands');
+    redis = await connectRedis(settings.redis.url, settings.log, 'commands');
     await firstContact(redis, 2_000);
     sharedVersions = redisVersions(redis, `${settings.redis.keyPrefix}:cache-versions`);
   }

@@ -5,9 +5,13 @@ import { getTicket } from '../service-tickets/service-ticket.service.ts';
 import { readSettings } from '../shop/shop.service.ts';
 import { estimateDocument, invoiceDocument } from './document.view.ts';
 import type { PdfFile } from './document.schemas.ts';
-import { renderPdf } from './pdf-render.ts';
+import type * as PdfRender from './pdf-render.ts';
 
 type Deps = Pick<AppServices, 'db' | 'provider'>;
+
+/** PDF rendering (pdfkit, fontkit and their data), loaded with the first document: loading it cost every start about 0.3 s. */
+let renderer: Promise<typeof PdfRender> | undefined;
+const renderPdf: typeof PdfRender.renderPdf = async (document) => (await (renderer ??= import('./pdf-render.ts'))).renderPdf(document);
 
 /** A file name from a document's number: an invoice prefix may hold `/`, which no file name does. */
 const fileName = (name: string) => `${name.replace(/[^\w.-]/g, '-')}.pdf`;

@@ -30,6 +30,9 @@ import { readSettings, type SettingsRow } from '../shop/shop.service.ts';
 import { requireNotInvoiced } from './estimate.service.ts';
 import { jobsOfTicket, lineAmountCents, priceJobs, toJobViews, toTotalsView } from './estimate.view.ts';
 import { readTicketDocument, type TicketRow } from './ticket-document.ts';
+
+/** A ticket's document and the settings that price it, as `readTicketDocument` reads them. */
+type TicketDocumentRead = NonNullable<Awaited<ReturnType<typeof readTicketDocument>>>;
 import { readTicketPage, type TicketFilter } from './ticket-page.ts';
 import type {
   NewServiceTicket,
@@ -107,7 +110,18 @@ function notFound(id: number): AppError {
 export async function ticketEventData(tx: Transaction, provider: Provider, id: number): Promise<ServiceTicket> {
   const document = await readTicketDocument(tx, provider, id);
   if (!document) throw notFound(id);
-  return toTicketView(document.row, document.settings, { role: 'customer', id: document.row.customerId });
+  return ticketEventView(document);
+}
+
+/** A ticket document as its events carry it (`ticketEventData`), for a write that read it already. */
+export function ticketEventView({ row, settings }: TicketDocumentRead): ServiceTicket {
+  return toTicketView(row, settings, { role: 'customer', id: row.customerId });
+}
+
+/** A write's answer from its ticket's document, read after the write: its total must stay within MAX_TICKET_TOTAL_CENTS, or the write's transaction fails. */
+export function writeAnswer({ row, settings }: TicketDocumentRead, viewer: Principal): ServiceTicket {
+  assertTotalWithinLimit(priceJobs(row.jobs, settings, row.costCents).totals.total);
+  return toTicketView(row, settings, viewer);
 }
 
 /** A new ticket's event and audit entry (the customer sees it), in the transaction that opened it. */
@@ -146,9 +160,7 @@ export async function readTicket(
 ): Promise<ServiceTicket> {
   const document = await readTicketDocument(db, provider, id);
   if (!document) throw notFound(id);
-  const { row, settings } = document;
-  if (withinLimit) assertTotalWithinLimit(priceJobs(row.jobs, settings, row.costCents).totals.total);
-  return toTicketView(row, settings, viewer);
+  return withinLimit ? writeAnswer(document, viewer) : toTicketView(document.row, document.settings, viewer);
 }
 
 /** A page of tickets and its total, read in one statement (ticket-page.ts). */
