@@ -80,8 +80,8 @@ export async function openDatabase(settings: DatabaseSettings): Promise<Database
   let connection: SqlQueryable | undefined;
   adapter = wrapConnections(adapter, (connected) => (connection = connected));
   const Client = await GENERATED_CLIENTS[provider]();
-  // Prisma's default error format records each call's call site (an Error and its stack, 4% of a write's CPU)
-  // to quote it in messages; our errors are told apart by their codes (db/errors.ts), not by their text.
+  // Production's error format everywhere: outside production Prisma records each call's call site (an Error
+  // and its stack, 4% of a write's CPU) to quote it in messages, so tests and `pnpm dev` measured another client.
   const db = new Client({ adapter, errorFormat: 'minimal' });
   connections.set(db, () => connection);
   if (provider === 'sqlite') {

@@ -27,9 +27,9 @@ export function publishEvents({ db, provider }: Pick<AppServices, 'db' | 'provid
     });
     if (pending.length === 0) return 0;
     const published: PublishedEvent[] = pending.map((event, index) => ({ ...event, position: lastPosition + index + 1 }));
-    for (const event of published)
-      await tx.event.update({ where: { id: event.id }, data: { position: event.position }, select: { id: true } });
-    await tx.eventPublisher.update({ where: { id: 1 }, data: { lastPosition: lastPosition + published.length } });
+    // updateMany: the rows are there (read under the lock), and nothing is read back (an update would answer with the row).
+    for (const event of published) await tx.event.updateMany({ where: { id: event.id }, data: { position: event.position } });
+    await tx.eventPublisher.updateMany({ where: { id: 1 }, data: { lastPosition: lastPosition + published.length } });
     await fanOutDeliveries(tx, published);
     return published.length;
   });

@@ -111,9 +111,11 @@ export async function claimKey(deps: Deps, request: KeyedRequest): Promise<{ id:
 
 /** Stores the answer of a claimed key's request, for its repeats to replay. */
 export async function recordAnswer({ db }: Deps, id: number, answer: StoredAnswer): Promise<void> {
-  await retryingConflicts(() =>
-    db.idempotencyKey.update({ where: { id }, data: { responseStatus: answer.status, responseBody: answer.body } }),
+  // updateMany: an update would read the whole row back, the answer with it.
+  const { count } = await retryingConflicts(() =>
+    db.idempotencyKey.updateMany({ where: { id }, data: { responseStatus: answer.status, responseBody: answer.body } }),
   );
+  if (count === 0) throw new Error(`Idempotency key ${id} was deleted before its answer was stored`);
 }
 
 /** Lets a claimed key go, so that a repeat runs the request again (its first attempt changed nothing). */

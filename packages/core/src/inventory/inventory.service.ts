@@ -55,10 +55,12 @@ async function alertIfCrossedLow(tx: Transaction, actor: EventActor, before: Ite
  * so the stock read here is this taker's own result, and concurrent takers each
  * see their own crossing, at most one of them the crossing. The system is the
  * actor: stock taking is a consequence of a ticket change, which has its own event.
+ * Resolves to the item as the take left it, so that the taker need not read it again.
  */
-export async function alertIfStockTakenLow(tx: Transaction, inventoryId: number, quantity: number): Promise<void> {
+export async function alertIfStockTakenLow(tx: Transaction, inventoryId: number, quantity: number): Promise<ItemRow> {
   const after = await tx.inventoryItem.findUniqueOrThrow({ where: { id: inventoryId }, select: itemFields });
   await alertIfCrossedLow(tx, null, { ...after, quantity: after.quantity + quantity }, after);
+  return after;
 }
 
 const auditedFields = ['part_name', 'description', 'price', 'quantity', 'reorder_point'] as const;

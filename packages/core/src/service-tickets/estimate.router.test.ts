@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RouterInputs } from '../router.ts';
 import { newInventoryItem, newTicket, signUpCustomer, signUpMechanic } from '../testing/fixtures.ts';
-import { createTestApp, reasonOf, type TestApp } from '../testing/index.ts';
+import { createTestApp, reasonOf, statementLog, type TestApp } from '../testing/index.ts';
 
 /*
  * Jobs, lines and shop settings through the caller (issue 16): lines priced on
@@ -410,6 +410,45 @@ describe('part lines and stock', () => {
     await app.as(writer.token).serviceTickets.removePart({ id, inventory_id: item.id });
     expect((await app.as(writer.token).serviceTickets.byId({ id })).parts).toEqual([]);
     expect(await stockOf(item.id)).toBe(9);
+  });
+
+  it("the seed's addPart adds to the part's oldest line on the ticket, whichever job shows first", async () => {
+    const item = await app.as(owner.token).inventory.create(newInventoryItem({ quantity: 10 }));
+    const { id, jobId: first } = await ticketWithJob('Brakes');
+    const second = (await app.as(writer.token).serviceTickets.addJob({ id, title: 'Later' })).jobs[1]!.id;
+    await addLine(writer.token, id, second, { type: 'part', inventory_id: item.id, quantity: 1 });
+    await addLine(writer.token, id, first, { type: 'part', inventory_id: item.id, quantity: 1 });
+    const added = await app.as(writer.token).serviceTickets.addPart({ id, inventory_id: item.id, quantity: 2 });
+    expect(added.jobs.map((job) => [job.id, job.lines.map((line) => line.quantity)])).toEqual([
+      [first, [1]],
+      [second, [3]],
+    ]);
+    expect(await stockOf(item.id)).toBe(6);
+  });
+
+  it('an estimate change reads the ticket twice, before and after, and finds its jobs and lines there', async () => {
+    const statements = statementLog();
+    const counted = await createTestApp({ database: { onStatement: statements.onStatement } });
+    try {
+      const staff = await signUpMechanic(counted, { role: 'service_writer' });
+      const customer = await signUpCustomer(counted);
+      const item = await counted.as(staff.token).inventory.create(newInventoryItem({ quantity: 10 }));
+      const { id } = await counted.as(customer.token).serviceTickets.open(newTicket());
+      await counted.as(staff.token).serviceTickets.addJob({ id, title: 'Brakes' });
+      // A new line on the first job, then more of it on that line.
+      const addOne = () => counted.as(staff.token).serviceTickets.addPart({ id, inventory_id: item.id, quantity: 1 });
+      const sent = [...(await statements.statementsOf(addOne)), ...(await statements.statementsOf(addOne))];
+      // The ticket document names its fields in the SQL (json_object / json_build_object keys).
+      const isTicketRead = (sql: string) => sql.includes("'estimateVersion'");
+      // Twice per change: the event, the audit entry and the answer are views of the one read after it.
+      expect(sent.filter(isTicketRead)).toHaveLength(4);
+      // No query of its own for the part's line (by item) or the ticket's first job (by ticket): the ticket reads have them.
+      const findsJobsOrLines = (sql: string) =>
+        /^\s*select\b/i.test(sql) && /\bjob(_line)?s\b/.test(sql) && /\b(inventory_id|service_ticket_id)\b/.test(sql) && !isTicketRead(sql);
+      expect(sent.filter(findsJobsOrLines)).toEqual([]);
+    } finally {
+      await counted.close();
+    }
   });
 });
 

@@ -18,7 +18,8 @@ import {
   type NewLine,
 } from './estimate.schemas.ts';
 import type { NewPartLine, ServiceTicket } from './service-ticket.schemas.ts';
-import { readTicket, requireAssignedTechnician, ticketEventData } from './service-ticket.service.ts';
+import { requireAssignedTechnician, ticketEventView, writeAnswer } from './service-ticket.service.ts';
+import { readTicketDocument, type TicketRead, type TicketRow } from './ticket-document.ts';
 
 type Deps = Pick<AppServices, 'db' | 'provider'>;
 
@@ -29,36 +30,53 @@ export const GENERAL_JOB_TITLE = 'General';
  * Every change to a ticket's estimate: the ticket is locked (so writes to one
  * ticket run one at a time, and its stock moves with them), a technician must be
  * assigned to it, the change runs, the ticket's estimate_version goes up, and
- * the answer is the ticket, whose total must stay within its limit.
+ * the answer is the ticket, whose total must stay within its limit. `change`
+ * gets the ticket as it was read under the lock (its jobs and lines): the
+ * changes find their job and lines there rather than asking the database again.
+ * The ticket is read once before and once after the change: the event, the
+ * audit entry and the answer are all views of the one read after it.
  */
 function changingEstimate(
   { db, provider }: Deps,
   caller: StaffPrincipal,
   ticketId: number,
-  change: (tx: Transaction) => Promise<void>,
+  change: (tx: Transaction, ticket: TicketRow) => Promise<void>,
   { offerChanged = true } = {},
 ): Promise<ServiceTicket> {
   return inTransaction(db, async (tx) => {
-    if (!(await lockServiceTicket(tx, provider, ticketId))) throw new AppError('not_found', `No service ticket with id ${ticketId}`);
+    if (!(await lockServiceTicket(tx, provider, ticketId))) throw ticketNotFound(ticketId);
     await requireAssignedTechnician(tx, caller, ticketId);
     await requireNotInvoiced(tx, ticketId);
-    const before = await ticketEventData(tx, provider, ticketId);
-    await change(tx);
-    await tx.serviceTicket.update({
+    const before = await readLockedTicket(tx, provider, ticketId);
+    await change(tx, before.row);
+    // updateMany: the ticket is there (locked), and nothing is read back (an update would answer with the row).
+    await tx.serviceTicket.updateMany({
       where: { id: ticketId },
       // A technician's notes (cause, correction) change nothing the customer is offered: an approval of the
       // version before them still stands.
       data: { ...(offerChanged ? { estimateVersion: { increment: 1 } } : {}), updatedAt: new Date() },
-      select: { id: true },
     });
-    const after = await ticketEventData(tx, provider, ticketId);
+    const after = await readLockedTicket(tx, provider, ticketId);
+    const answer = writeAnswer(after, caller);
     const subject = { type: 'service_ticket', id: ticketId };
+    const eventData = ticketEventView(after);
     // Notes are no new offer: the shop's history records them, integrations hear of offers.
-    if (offerChanged) await emitEvent(tx, { type: 'estimate.updated', actor: caller, subject, data: after });
-    const changes = estimateChanges(before, after);
+    if (offerChanged) await emitEvent(tx, { type: 'estimate.updated', actor: caller, subject, data: eventData });
+    const changes = estimateChanges(ticketEventView(before), eventData);
     await recordAudit(tx, { actor: caller, subject, action: 'estimate.updated', changes, serviceTicketId: ticketId });
-    return readTicket(tx, provider, ticketId, caller, { withinLimit: true });
+    return answer;
   });
+}
+
+function ticketNotFound(id: number): AppError {
+  return new AppError('not_found', `No service ticket with id ${id}`);
+}
+
+/** The ticket and the settings that price it, read in the transaction that locked it (so it is there). */
+async function readLockedTicket(tx: Transaction, provider: Deps['provider'], ticketId: number): Promise<TicketRead> {
+  const document = await readTicketDocument(tx, provider, ticketId);
+  if (!document) throw ticketNotFound(ticketId);
+  return document;
 }
 
 /**
@@ -86,17 +104,25 @@ export async function requireNotInvoiced(tx: Transaction, ticketId: number): Pro
   }
 }
 
-/** Takes units from stock with one conditional update, so that concurrent takers can never oversell it. */
-export async function takeStock(tx: Transaction, inventoryId: number, quantity: number): Promise<void> {
+/**
+ * Takes units from stock with one conditional update, so that concurrent takers can never oversell it.
+ * Resolves to the item as the take left it (its price for a new line).
+ */
+export async function takeStock(tx: Transaction, inventoryId: number, quantity: number): Promise<{ priceCents: number }> {
   const taken = await tx.inventoryItem.updateMany({
     where: { id: inventoryId, quantity: { gte: quantity } },
     data: { quantity: { decrement: quantity } },
   });
   if (taken.count === 0) {
-    const { quantity: inStock } = await tx.inventoryItem.findUniqueOrThrow({ where: { id: inventoryId }, select: { quantity: true } });
-    throw new AppError('insufficient_stock', `Only ${inStock} of inventory item ${inventoryId} in stock; ${quantity} requested`);
+    const item = await tx.inventoryItem.findUnique({ where: { id: inventoryId }, select: { quantity: true } });
+    if (!item) throw inventoryItemNotFound(inventoryId);
+    throw new AppError('insufficient_stock', `Only ${item.quantity} of inventory item ${inventoryId} in stock; ${quantity} requested`);
   }
-  await alertIfStockTakenLow(tx, inventoryId, quantity);
+  return alertIfStockTakenLow(tx, inventoryId, quantity);
+}
+
+function inventoryItemNotFound(id: number): AppError {
+  return new AppError('not_found', `No inventory item with id ${id}`);
 }
 
 /** Puts units back in stock, which holds at most MAX_QUANTITY (checked in the same conditional update). */
@@ -114,9 +140,9 @@ async function restock(tx: Transaction, inventoryId: number, quantity: number): 
 }
 
 /** A job of the ticket (404 otherwise), with the customer's decision on it. */
-async function jobOnTicket(tx: Transaction, ticketId: number, jobId: number): Promise<{ authorization: JobAuthorization }> {
-  const job = await tx.job.findFirst({ where: { id: jobId, serviceTicketId: ticketId }, select: { authorization: true } });
-  if (!job) throw new AppError('not_found', `No job ${jobId} on service ticket ${ticketId}`);
+function jobOnTicket(ticket: TicketRow, jobId: number): TicketRow['jobs'][number] {
+  const job = ticket.jobs.find(({ id }) => id === jobId);
+  if (!job) throw new AppError('not_found', `No job ${jobId} on service ticket ${ticket.id}`);
   return job;
 }
 
@@ -168,7 +194,8 @@ const UNDECIDED = {
 async function reofferJob(tx: Transaction, jobId: number, authorization: JobAuthorization): Promise<void> {
   if (authorization === 'pending') return;
   if (authorization === 'declined') await takeJobStock(tx, jobId);
-  await tx.job.update({ where: { id: jobId }, data: UNDECIDED, select: { id: true } });
+  // updateMany: the job is there (its ticket is locked), and nothing is read back.
+  await tx.job.updateMany({ where: { id: jobId }, data: UNDECIDED });
 }
 
 /** A new job (pending) after the ticket's others. */
@@ -200,8 +227,8 @@ export function editJob(deps: Deps, caller: StaffPrincipal, { id, job_id, ...edi
     deps,
     caller,
     id,
-    async (tx) => {
-      await jobOnTicket(tx, id, job_id);
+    async (tx, ticket) => {
+      jobOnTicket(ticket, job_id);
       await tx.job.update({
         where: { id: job_id },
         data: { title: edit.title, concern: edit.concern, cause: edit.cause, correction: edit.correction, payType: edit.pay_type },
@@ -215,8 +242,8 @@ export function editJob(deps: Deps, caller: StaffPrincipal, { id, job_id, ...edi
 
 /** Deletes a job with its lines; its part lines go back to stock (a declined job's are there already). */
 export function deleteJob(deps: Deps, caller: StaffPrincipal, { id, job_id }: { id: number; job_id: number }): Promise<ServiceTicket> {
-  return changingEstimate(deps, caller, id, async (tx) => {
-    const job = await jobOnTicket(tx, id, job_id);
+  return changingEstimate(deps, caller, id, async (tx, ticket) => {
+    const job = jobOnTicket(ticket, job_id);
     if (holdsStock(job.authorization)) await restockJob(tx, job_id);
     await tx.job.delete({ where: { id: job_id }, select: { id: true } });
   });
@@ -252,8 +279,8 @@ export function addLine(deps: Deps, caller: StaffPrincipal, { id, job_id, ...lin
     PRICING_FIELDS.filter((field) => line[field] !== undefined),
     'prices and discounts are for owners and service writers',
   );
-  return changingEstimate(deps, caller, id, async (tx) => {
-    const { authorization } = await jobOnTicket(tx, id, job_id);
+  return changingEstimate(deps, caller, id, async (tx, ticket) => {
+    const { authorization } = jobOnTicket(ticket, job_id);
     const common = { description: line.description, taxable: line.taxable, ...discountColumns(line.discount) };
     switch (line.type) {
       case 'labor': {
@@ -288,22 +315,30 @@ async function createPartLine(
   takesStock: boolean,
   common: Pick<Prisma.LineUncheckedCreateInput, 'description' | 'taxable' | 'discountPercentThousandths' | 'discountCents'> = {},
 ): Promise<void> {
-  const item = await tx.inventoryItem.findUnique({ where: { id: inventoryId }, select: { priceCents: true } });
-  if (!item) throw new AppError('not_found', `No inventory item with id ${inventoryId}`);
-  if (takesStock) await takeStock(tx, inventoryId, quantity);
+  const item = await pricedItem(tx, inventoryId, quantity, takesStock);
   await tx.line.create({
     data: { ...common, type: 'part', jobId, inventoryId, quantity, unitPriceCents: unitPriceCents ?? item.priceCents },
     select: { id: true },
   });
 }
 
-async function lineOnTicket(tx: Transaction, ticketId: number, jobId: number, lineId: number) {
-  const line = await tx.line.findFirst({
-    where: { id: lineId, jobId, job: { serviceTicketId: ticketId } },
-    select: { type: true, inventoryId: true, quantity: true, job: { select: { authorization: true } } },
-  });
-  if (!line) throw new AppError('not_found', `No line ${lineId} in job ${jobId} of service ticket ${ticketId}`);
-  return { ...line, authorization: line.job.authorization };
+/**
+ * An item's price, for a line of `quantity` of it: taken from stock when `takesStock` (409 insufficient_stock
+ * when short), else only found (404 either way when there is no such item).
+ */
+async function pricedItem(tx: Transaction, inventoryId: number, quantity: number, takesStock: boolean): Promise<{ priceCents: number }> {
+  if (takesStock) return takeStock(tx, inventoryId, quantity);
+  const item = await tx.inventoryItem.findUnique({ where: { id: inventoryId }, select: { priceCents: true } });
+  if (!item) throw inventoryItemNotFound(inventoryId);
+  return item;
+}
+
+/** A line of a job of the ticket (404 otherwise), with its job's decision. */
+function lineOnTicket(ticket: TicketRow, jobId: number, lineId: number) {
+  const job = ticket.jobs.find(({ id }) => id === jobId);
+  const line = job?.lines.find(({ id }) => id === lineId);
+  if (!job || !line) throw new AppError('not_found', `No line ${lineId} in job ${jobId} of service ticket ${ticket.id}`);
+  return { ...line, authorization: job.authorization };
 }
 
 /**
@@ -312,8 +347,8 @@ async function lineOnTicket(tx: Transaction, ticketId: number, jobId: number, li
  * The job becomes pending (`reofferJob`).
  */
 export function editLine(deps: Deps, caller: StaffPrincipal, { id, job_id, line_id, ...edit }: LineEdit): Promise<ServiceTicket> {
-  return changingEstimate(deps, caller, id, async (tx) => {
-    const line = await lineOnTicket(tx, id, job_id, line_id);
+  return changingEstimate(deps, caller, id, async (tx, ticket) => {
+    const line = lineOnTicket(ticket, job_id, line_id);
     const errors = lineFieldErrors(line.type, edit, false);
     if (errors.length > 0) throw new AppError('validation_failed', `Fields a ${line.type} line does not have`, { fields: errors });
     await requireTechnician(tx, edit.technician_id);
@@ -322,7 +357,7 @@ export function editLine(deps: Deps, caller: StaffPrincipal, { id, job_id, line_
     if (edit.inventory_id !== undefined && edit.inventory_id !== line.inventoryId) {
       // Another part: the old one goes back to stock, the new one is taken, at its price unless one is given.
       const item = await tx.inventoryItem.findUnique({ where: { id: edit.inventory_id }, select: { priceCents: true } });
-      if (!item) throw new AppError('not_found', `No inventory item with id ${edit.inventory_id}`);
+      if (!item) throw inventoryItemNotFound(edit.inventory_id);
       if (movesStock) {
         await restock(tx, line.inventoryId!, line.quantity!);
         await takeStock(tx, edit.inventory_id, edit.quantity ?? line.quantity!);
@@ -360,12 +395,19 @@ export function deleteLine(
   caller: StaffPrincipal,
   { id, job_id, line_id }: { id: number; job_id: number; line_id: number },
 ): Promise<ServiceTicket> {
-  return changingEstimate(deps, caller, id, async (tx) => {
-    const line = await lineOnTicket(tx, id, job_id, line_id);
+  return changingEstimate(deps, caller, id, async (tx, ticket) => {
+    const line = lineOnTicket(ticket, job_id, line_id);
     await tx.line.delete({ where: { id: line_id }, select: { id: true } });
     if (line.type === 'part' && holdsStock(line.authorization)) await restock(tx, line.inventoryId!, line.quantity!);
     await reofferJob(tx, job_id, line.authorization);
   });
+}
+
+/** The ticket's part lines of an inventory item, each with its job, lowest line id first. */
+function linesOfItem(ticket: TicketRow, inventoryId: number) {
+  return ticket.jobs
+    .flatMap((job) => job.lines.filter((line) => line.type === 'part' && line.inventoryId === inventoryId).map((line) => ({ line, job })))
+    .sort((a, b) => a.line.id - b.line.id);
 }
 
 /**
@@ -376,24 +418,17 @@ export function deleteLine(
  * (`reofferJob`).
  */
 export function addPartLine(deps: Deps, caller: StaffPrincipal, { id, inventory_id, quantity }: NewPartLine): Promise<ServiceTicket> {
-  return changingEstimate(deps, caller, id, async (tx) => {
-    const offered = { serviceTicketId: id, authorization: { not: 'declined' } } satisfies Prisma.JobWhereInput;
-    const line = await tx.line.findFirst({
-      where: { type: 'part', inventoryId: inventory_id, job: offered },
-      orderBy: { id: 'asc' },
-      select: { id: true, quantity: true, jobId: true, job: { select: { authorization: true } } },
-    });
-    if (!line) {
+  return changingEstimate(deps, caller, id, async (tx, ticket) => {
+    const existing = linesOfItem(ticket, inventory_id).find(({ job }) => holdsStock(job.authorization));
+    if (!existing) {
+      // The ticket's jobs are in the order it shows them: the first offered one takes the part.
       const job =
-        (await tx.job.findFirst({
-          where: offered,
-          orderBy: [{ position: 'asc' }, { id: 'asc' }],
-          select: { id: true, authorization: true },
-        })) ?? (await addJobRow(tx, id, { title: GENERAL_JOB_TITLE }));
+        ticket.jobs.find(({ authorization }) => holdsStock(authorization)) ?? (await addJobRow(tx, id, { title: GENERAL_JOB_TITLE }));
       await createPartLine(tx, job.id, { inventoryId: inventory_id, quantity }, true);
       await reofferJob(tx, job.id, job.authorization);
       return;
     }
+    const { line, job } = existing;
     if (line.quantity! + quantity > MAX_QUANTITY) {
       throw new AppError(
         'quantity_too_large',
@@ -401,8 +436,8 @@ export function addPartLine(deps: Deps, caller: StaffPrincipal, { id, inventory_
       );
     }
     await takeStock(tx, inventory_id, quantity);
-    await tx.line.update({ where: { id: line.id }, data: { quantity: { increment: quantity } }, select: { id: true } });
-    await reofferJob(tx, line.jobId, line.job.authorization);
+    await tx.line.updateMany({ where: { id: line.id }, data: { quantity: { increment: quantity } } });
+    await reofferJob(tx, job.id, job.authorization);
   });
 }
 
@@ -412,16 +447,13 @@ export function addPartLine(deps: Deps, caller: StaffPrincipal, { id, inventory_
  * pending (`reofferJob`).
  */
 export async function removePartLine(deps: Deps, caller: StaffPrincipal, id: number, inventoryId: number): Promise<void> {
-  await changingEstimate(deps, caller, id, async (tx) => {
-    const lines = await tx.line.findMany({
-      where: { type: 'part', inventoryId, job: { serviceTicketId: id } },
-      select: { id: true, quantity: true, jobId: true, job: { select: { authorization: true } } },
-    });
+  await changingEstimate(deps, caller, id, async (tx, ticket) => {
+    const lines = linesOfItem(ticket, inventoryId);
     if (lines.length === 0) throw new AppError('not_found', `Inventory item ${inventoryId} is not on service ticket ${id}`);
-    await tx.line.deleteMany({ where: { id: { in: lines.map((line) => line.id) } } });
-    const held = lines.filter((line) => holdsStock(line.job.authorization)).reduce((sum, line) => sum + line.quantity!, 0);
+    await tx.line.deleteMany({ where: { id: { in: lines.map(({ line }) => line.id) } } });
+    const held = lines.filter(({ job }) => holdsStock(job.authorization)).reduce((sum, { line }) => sum + line.quantity!, 0);
     if (held > 0) await restock(tx, inventoryId, held);
-    const jobs = new Map(lines.map((line) => [line.jobId, line.job.authorization]));
+    const jobs = new Map(lines.map(({ job }) => [job.id, job.authorization]));
     for (const [jobId, authorization] of jobs) await reofferJob(tx, jobId, authorization);
   });
 }

@@ -29,10 +29,7 @@ import { normalizeVin } from '../vehicles/vin.ts';
 import { readSettings, type SettingsRow } from '../shop/shop.service.ts';
 import { requireNotInvoiced } from './estimate.service.ts';
 import { jobsOfTicket, lineAmountCents, priceJobs, toJobViews, toTotalsView } from './estimate.view.ts';
-import { readTicketDocument, type TicketRow } from './ticket-document.ts';
-
-/** A ticket's document and the settings that price it, as `readTicketDocument` reads them. */
-type TicketDocumentRead = NonNullable<Awaited<ReturnType<typeof readTicketDocument>>>;
+import { readTicketDocument, type TicketRead, type TicketRow } from './ticket-document.ts';
 import { readTicketPage, type TicketFilter } from './ticket-page.ts';
 import type {
   NewServiceTicket,
@@ -114,12 +111,12 @@ export async function ticketEventData(tx: Transaction, provider: Provider, id: n
 }
 
 /** A ticket document as its events carry it (`ticketEventData`), for a write that read it already. */
-export function ticketEventView({ row, settings }: TicketDocumentRead): ServiceTicket {
+export function ticketEventView({ row, settings }: TicketRead): ServiceTicket {
   return toTicketView(row, settings, { role: 'customer', id: row.customerId });
 }
 
 /** A write's answer from its ticket's document, read after the write: its total must stay within MAX_TICKET_TOTAL_CENTS, or the write's transaction fails. */
-export function writeAnswer({ row, settings }: TicketDocumentRead, viewer: Principal): ServiceTicket {
+export function writeAnswer({ row, settings }: TicketRead, viewer: Principal): ServiceTicket {
   assertTotalWithinLimit(priceJobs(row.jobs, settings, row.costCents).totals.total);
   return toTicketView(row, settings, viewer);
 }

@@ -193,12 +193,14 @@ const ticketQuery = preparedQuery((builder, provider, { id }: { id: number }) =>
     .select((eb) => json.object({ ticket: ticketDocument(eb, json), settings: settingsDocument(json) }).as('json'));
 });
 
+/** A ticket as the views read it, and the shop's settings that price it. */
+export interface TicketRead {
+  row: TicketRow;
+  settings: SettingsRow;
+}
+
 /** A ticket and the settings that price it, in one statement; null when there is no such ticket. */
-export async function readTicketDocument(
-  db: Database | Transaction,
-  provider: Provider,
-  id: number,
-): Promise<{ row: TicketRow; settings: SettingsRow } | null> {
+export async function readTicketDocument(db: Database | Transaction, provider: Provider, id: number): Promise<TicketRead | null> {
   const [document] = await queryJson(db, ticketQuery(provider, { id }));
   return document ? { row: toTicketRow(document.ticket), settings: toSettingsRow(document.settings) } : null;
 }
