@@ -19,6 +19,17 @@ function lifetimeGuard(maxSeconds: number): string[] {
   return ['--import', `data:text/javascript,${encodeURIComponent(code)}`];
 }
 
+/**
+ * The Node flags of `pnpm start`, from its script (the root package.json's
+ * `start`), so that the bench starts the API as production does: the same
+ * source maps and heap limits, whichever way they change.
+ */
+export function startScriptNodeFlags(startScript: string): string[] {
+  const command = /\bexec node((?: --[\w-]+(?:=\S+)?)*) apps\/api\/dist\/main\.js$/.exec(startScript);
+  if (!command) throw new Error(`the start script does not end with \`exec node [flags] apps/api/dist/main.js\`: ${startScript}`);
+  return command[1]!.split(' ').filter(Boolean);
+}
+
 export interface ChildServerOptions {
   /** Node arguments after the lifetime guard: flags, then the script. */
   args: string[];

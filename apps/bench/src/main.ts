@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { freePort, startChildServer, type ChildServer } from './child-server.ts';
+import { freePort, startChildServer, startScriptNodeFlags, type ChildServer } from './child-server.ts';
 import { runLoad, warmUp, type LoadResult, type LoadSettings } from './load.ts';
 import { API_MAIN, ARTIFACTS_DIR, REPO_ROOT } from './paths.ts';
 import { ProcessSampler, type ResourceWindow } from './process-sampler.ts';
@@ -18,7 +19,9 @@ const USAGE = `usage: pnpm bench [--duration=10] [--warmup=2] [--connections=10]
   --cpu-prof   write a V8 CPU profile of the API to artifacts/bench/profiles/ (numbers are then not comparable)
   --api        the API build to run (default apps/api/dist/main.js): a copy of an earlier build, inside
                apps/api so that it finds its packages (e.g. apps/api/before/dist/main.js), measures "before"
-               side by side with "after" in a second bench started at the same time`;
+               side by side with "after" in a second bench started at the same time. The build bundles core,
+               so a copy keeps the core it was built with: mkdir -p apps/api/before && cp -r apps/api/dist
+               apps/api/package.json apps/api/before/ (core's migrations are read from packages/core)`;
 
 /** API starts timed for the startup target; the last one serves the load. */
 const STARTUP_SAMPLES = 3;
@@ -46,7 +49,8 @@ const settings: LoadSettings = {
   connections: positive('connections'),
 };
 
-const apiMain = path.resolve(args.api);
+// Relative to where `pnpm bench` was typed (pnpm runs the script in apps/bench).
+const apiMain = path.resolve(process.env.INIT_CWD ?? process.cwd(), args.api);
 const startedAt = new Date();
 const loadAverageAtStart = loadAverage();
 const profileDir = path.join(ARTIFACTS_DIR, 'profiles', timestampOf(startedAt));
@@ -206,7 +210,9 @@ async function startApi(databaseFile: string, runDir: string, budgetSeconds: num
 }
 
 /** The Node flags of `pnpm start` (root package.json), so that the bench measures what production runs. */
-const PRODUCTION_NODE_FLAGS = ['--enable-source-maps', '--max-old-space-size=128', '--max-semi-space-size=8'];
+const PRODUCTION_NODE_FLAGS = startScriptNodeFlags(
+  (JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start,
+);
 
 async function startServer(
   name: string,

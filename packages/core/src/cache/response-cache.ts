@@ -30,7 +30,15 @@ export interface CacheSettings {
   maxBytes: number;
 }
 
-export const DEFAULT_CACHE_SETTINGS: CacheSettings = { ttlSeconds: 30, maxEntries: 5_000, maxBytes: 32 * 1024 * 1024 };
+/**
+ * The cache's share of an API whose heap is capped at 128 MB (`pnpm start`) and
+ * whose process should stay under 200 MB: an answer takes a little more heap
+ * than its JSON size (a ticket: 3.4 KB of JSON, 4 KB of heap), so about 10 MB,
+ * and 4 MB of single tickets. At 5,000 answers and 32 MB, reads of distinct
+ * tickets alone took 16 MB and the process 30 MB more. 1,000 answers still hold
+ * every distinct read of 33 requests a second for the 30 s an answer lives.
+ */
+export const DEFAULT_CACHE_SETTINGS: CacheSettings = { ttlSeconds: 30, maxEntries: 1_000, maxBytes: 8 * 1024 * 1024 };
 
 /** The versions of some resources at one moment; an answer computed from them is only as fresh as they are. */
 export type Versions = readonly number[];
