@@ -32,8 +32,9 @@ import type { Provider } from './provider.ts';
 /**
  * Hot reads as one SQL statement: Kysely builds and compiles the query for the
  * provider's dialect, typed with the tables generated from the Prisma schema
- * (prisma-kysely, see scripts/generate-prisma.ts), and Prisma's own client runs
- * it (`$queryRawUnsafe`): the same pool, and inside a transaction the same
+ * (prisma-kysely, see scripts/generate-prisma.ts), and Prisma's driver adapter
+ * runs it (`queryJson`): the connection Prisma's client uses, and inside a
+ * transaction the transaction's client (`$queryRawUnsafe`), so the same
  * connection and transaction as the Prisma calls around it.
  *
  * prisma-extension-kysely does the same (its connection calls
